@@ -1,0 +1,6 @@
+namespace Spool.Api.Core;
+
+public sealed record LocalVolumeSource
+{
+    public string Path { get; init; } = "";
+}

@@ -1,0 +1,6 @@
+namespace Spool.Api.Core;
+
+public sealed record NamespaceStatus
+{
+    public string? Phase { get; init; }
+}

@@ -1,0 +1,8 @@
+namespace Spool.Api.Core;
+
+public sealed record NodeAddress
+{
+    public string Type { get; init; } = "";
+
+    public string Address { get; init; } = "";
+}

@@ -1,0 +1,6 @@
+namespace Spool.Api.Core;
+
+public sealed record NodeSelector
+{
+    public IReadOnlyList<NodeSelectorTerm> NodeSelectorTerms { get; init; } = [];
+}

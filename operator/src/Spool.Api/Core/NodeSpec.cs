@@ -1,0 +1,6 @@
+namespace Spool.Api.Core;
+
+public sealed record NodeSpec
+{
+    public bool? Unschedulable { get; init; }
+}

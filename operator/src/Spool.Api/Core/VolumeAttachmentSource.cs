@@ -1,0 +1,6 @@
+namespace Spool.Api.Core;
+
+public sealed record VolumeAttachmentSource
+{
+    public string? PersistentVolumeName { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace Spool.Api.Core;
+
+public sealed record VolumeAttachmentStatus
+{
+    public bool Attached { get; init; }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+
+namespace Spool.Api;
+
+/// <summary>Standard object metadata.</summary>
+public sealed record ObjectMeta
+{
+    public string? Name { get; init; }
+
+    public string? GenerateName { get; init; }
+
+    public string? Namespace { get; init; }
+
+    public string? Uid { get; init; }
+
+    public string? ResourceVersion { get; init; }
+
+    public long? Generation { get; init; }
+
+    public DateTimeOffset? CreationTimestamp { get; init; }
+
+    public DateTimeOffset? DeletionTimestamp { get; init; }
+
+    public long? DeletionGracePeriodSeconds { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    public IReadOnlyList<string>? Finalizers { get; init; }
+
+    public IReadOnlyList<OwnerReference>? OwnerReferences { get; init; }
+
+    /// <summary>Kept opaque: Spool never reasons about field ownership.</summary>
+    public JsonArray? ManagedFields { get; init; }
+}

@@ -1,0 +1,10 @@
+namespace Spool.Api;
+
+public enum WatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+    Bookmark,
+    Error,
+}
