@@ -1,0 +1,9 @@
+namespace Spool.Kube;
+
+public enum KubePatchType
+{
+    Merge,
+    Json,
+    Strategic,
+    Apply,
+}

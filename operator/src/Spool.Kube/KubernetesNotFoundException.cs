@@ -1,0 +1,6 @@
+using System.Net;
+using Spool.Api;
+
+namespace Spool.Kube;
+
+public sealed class KubernetesNotFoundException(ApiStatus status) : KubernetesApiException(HttpStatusCode.NotFound, status);
