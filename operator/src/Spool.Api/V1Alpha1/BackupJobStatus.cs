@@ -34,6 +34,9 @@ public sealed record BackupJobStatus
     /// <summary>Segment number the current epoch writes; a new drive or a resume starts a new segment.</summary>
     public int? Segment { get; init; }
 
+    /// <summary>Written by the operator at hand-over: the checkpoint the current epoch resumes from; empty for a fresh start.</summary>
+    public CheckpointRecord? ResumeFrom { get; init; }
+
     /// <summary>Written by the agent.</summary>
     public JobProgress? Progress { get; init; }
 

@@ -21,6 +21,9 @@ public sealed record RestoreJobStatus
 
     public IReadOnlyList<HeldDrive>? Drives { get; init; }
 
+    /// <summary>Written by the operator at hand-over: the checkpoint the current epoch resumes from; empty for a fresh start.</summary>
+    public CheckpointRecord? ResumeFrom { get; init; }
+
     public JobProgress? Progress { get; init; }
 
     public CheckpointRecord? Checkpoint { get; init; }

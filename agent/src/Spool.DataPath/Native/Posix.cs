@@ -1,0 +1,204 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Spool.DataPath.Native;
+
+/// <summary>The few libc calls .NET does not expose: statx, ownership, nanosecond times, links, fsync, ioctl.</summary>
+internal static partial class Posix
+{
+    public const int AtFdCwd = -100;
+    public const int AtSymlinkNoFollow = 0x100;
+    public const int AtEmptyPath = 0x1000;
+    public const uint StatxBasicStats = 0x7FF;
+    public const int Enoent = 2;
+    public const int Eacces = 13;
+    public const int Eperm = 1;
+    public const int Enospc = 28;
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatxNative(int dirfd, string path, int flags, uint mask, out StatxBuffer buffer);
+
+    [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LchownNative(string path, uint uid, uint gid);
+
+    [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
+    private static partial int FchownNative(int fd, uint uid, uint gid);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    private static partial int FchmodNative(int fd, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int ChmodNative(string path, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int UtimensatNative(int dirfd, string path, ReadOnlySpan<long> times, int flags);
+
+    [LibraryImport("libc", EntryPoint = "futimens", SetLastError = true)]
+    private static partial int FutimensNative(int fd, ReadOnlySpan<long> times);
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkNative(string oldPath, string newPath);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FsyncNative(int fd);
+
+    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
+    private static partial int FtruncateNative(int fd, long length);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int MknodNative(string path, uint mode, ulong dev);
+
+    public static bool TryLstat(string path, out FileStat stat, out int errno)
+    {
+        if (StatxNative(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, out var buf) != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            stat = default;
+            return false;
+        }
+
+        errno = 0;
+        stat = FromStatx(in buf);
+        return true;
+    }
+
+    public static FileStat Lstat(string path)
+    {
+        if (!TryLstat(path, out var st, out var errno))
+        {
+            throw new IOException($"statx {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+
+        return st;
+    }
+
+    public static FileStat Fstat(SafeFileHandle handle)
+    {
+        var fd = (int)handle.DangerousGetHandle();
+        if (StatxNative(fd, string.Empty, AtEmptyPath, StatxBasicStats, out var buf) != 0)
+        {
+            throw LastError("fstat");
+        }
+
+        return FromStatx(in buf);
+    }
+
+    private static FileStat FromStatx(in StatxBuffer b) => new(
+        b.Mode,
+        b.Uid,
+        b.Gid,
+        (long)b.Size,
+        (long)b.Blocks,
+        (b.MtimeSec * 1_000_000_000L) + b.MtimeNsec,
+        (b.CtimeSec * 1_000_000_000L) + b.CtimeNsec,
+        ((ulong)b.DevMajor << 32) | b.DevMinor,
+        b.Ino,
+        b.NLink);
+
+    public static void Lchown(string path, uint uid, uint gid)
+    {
+        if (LchownNative(path, uid, gid) != 0)
+        {
+            throw LastError($"lchown {path}");
+        }
+    }
+
+    public static void Fchown(SafeFileHandle handle, uint uid, uint gid)
+    {
+        if (FchownNative((int)handle.DangerousGetHandle(), uid, gid) != 0)
+        {
+            throw LastError("fchown");
+        }
+    }
+
+    public static void Fchmod(SafeFileHandle handle, uint mode)
+    {
+        if (FchmodNative((int)handle.DangerousGetHandle(), mode) != 0)
+        {
+            throw LastError("fchmod");
+        }
+    }
+
+    public static void Chmod(string path, uint mode)
+    {
+        if (ChmodNative(path, mode) != 0)
+        {
+            throw LastError($"chmod {path}");
+        }
+    }
+
+    public static void SetTimes(string path, long mtimeNs, bool noFollow)
+    {
+        Span<long> times = stackalloc long[4];
+        times[0] = mtimeNs / 1_000_000_000L;
+        times[1] = mtimeNs % 1_000_000_000L;
+        times[2] = times[0];
+        times[3] = times[1];
+        if (UtimensatNative(AtFdCwd, path, times, noFollow ? AtSymlinkNoFollow : 0) != 0)
+        {
+            throw LastError($"utimensat {path}");
+        }
+    }
+
+    public static void SetTimes(SafeFileHandle handle, long mtimeNs)
+    {
+        Span<long> times = stackalloc long[4];
+        times[0] = mtimeNs / 1_000_000_000L;
+        times[1] = mtimeNs % 1_000_000_000L;
+        times[2] = times[0];
+        times[3] = times[1];
+        if (FutimensNative((int)handle.DangerousGetHandle(), times) != 0)
+        {
+            throw LastError("futimens");
+        }
+    }
+
+    public static void Link(string existing, string newPath)
+    {
+        if (LinkNative(existing, newPath) != 0)
+        {
+            throw LastError($"link {existing} -> {newPath}");
+        }
+    }
+
+    public static void Fsync(SafeFileHandle handle)
+    {
+        if (FsyncNative((int)handle.DangerousGetHandle()) != 0)
+        {
+            throw LastError("fsync");
+        }
+    }
+
+    /// <summary>Makes a new directory entry durable: fsync on the directory itself.</summary>
+    public static void FsyncDirectory(string directory)
+    {
+        using var h = File.OpenHandle(directory, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        Fsync(h);
+    }
+
+    public static void Ftruncate(SafeFileHandle handle, long length)
+    {
+        if (FtruncateNative((int)handle.DangerousGetHandle(), length) != 0)
+        {
+            throw LastError("ftruncate");
+        }
+    }
+
+    /// <summary>Creates a FIFO; tests use it to exercise the special-file warning.</summary>
+    public static void MkFifo(string path, uint mode)
+    {
+        if (MknodNative(path, 0x1000 | mode, 0) != 0)
+        {
+            throw LastError($"mknod {path}");
+        }
+    }
+
+    public static IOException LastError(string what)
+    {
+        var errno = Marshal.GetLastPInvokeError();
+        return new IOException($"{what}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Spool.ApiServer;
+
+public enum MutationKind
+{
+    None,
+    Put,
+    Delete,
+}
