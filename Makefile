@@ -42,7 +42,7 @@ chaos: tools build
 	$(DOTNET) operator/src/Spool.DevCluster/bin/$(CONFIG)/net10.0/spool-dev.dll chaos $(CHAOS_ARGS)
 
 crds:
-	$(DOTNET) run --project operator/src/Spool.Operator -c $(CONFIG) -- generate-crds --output crds --chart charts/spool/crds
+	$(DOTNET) run --project operator/src/Spool.Operator -c $(CONFIG) -- generate-crds --output crds --chart charts/spool/crds --reference docs/crd-reference.md
 
 chart-lint: tools
 	.tools/bin/helm lint charts/spool

@@ -19,6 +19,7 @@ public sealed record BackupDestination
     /// <summary>AES-256-GCM per block; only the key id is written to the medium.</summary>
     public EncryptionSpec? Encryption { get; init; }
 
+    /// <summary>Compression applied to each block before encryption.</summary>
     [DefaultValue(CompressionMode.None)]
     public CompressionMode Compression { get; init; } = CompressionMode.None;
 

@@ -6,8 +6,10 @@ namespace Spool.Api.V1Alpha1;
 /// </summary>
 public sealed record BackupJobStatus
 {
+    /// <summary>Summary of where the job is in its life cycle.</summary>
     public BackupPhase? Phase { get; init; }
 
+    /// <summary>The metadata.generation the operator last acted on.</summary>
     public long? ObservedGeneration { get; init; }
 
     /// <summary>Ready, Progressing, Succeeded, Failed and the waiting reasons, with observedGeneration.</summary>
@@ -61,8 +63,10 @@ public sealed record BackupJobStatus
     /// <summary>Where the finished backup's catalog is.</summary>
     public CatalogLocation? Catalog { get; init; }
 
+    /// <summary>When the job first started running.</summary>
     public DateTimeOffset? StartTime { get; init; }
 
+    /// <summary>When the job reached Succeeded, PartiallySucceeded or Failed.</summary>
     public DateTimeOffset? CompletionTime { get; init; }
 
     /// <summary>Files changed while read, hooks that failed with onError Continue, and other non-fatal findings (bounded).</summary>

@@ -9,13 +9,16 @@ public sealed record CheckpointRecord
     /// <summary>Epoch of the writer; the operator discards a record of an older epoch.</summary>
     public long Epoch { get; init; }
 
+    /// <summary>Node of the agent that wrote the checkpoint.</summary>
     public string? Node { get; init; }
 
     /// <summary>Increases with every checkpoint of a backup, across epochs.</summary>
     public long Sequence { get; init; }
 
+    /// <summary>Bytes of the source durable on the medium at this checkpoint.</summary>
     public long BytesDone { get; init; }
 
+    /// <summary>Files completely durable on the medium at this checkpoint.</summary>
     public long FilesDone { get; init; }
 
     /// <summary>Data path checkpoint, JSON.</summary>
@@ -24,5 +27,6 @@ public sealed record CheckpointRecord
     /// <summary>SHA-256 of <see cref="Data"/>, so that a truncated or altered record is not resumed from.</summary>
     public string? Digest { get; init; }
 
+    /// <summary>When the checkpoint was made durable.</summary>
     public DateTimeOffset? Time { get; init; }
 }

@@ -5,6 +5,7 @@ namespace Spool.Api.V1Alpha1;
 /// <summary>The key is 32 bytes, raw or base64, in a Secret of the job's namespace.</summary>
 public sealed record EncryptionSpec
 {
+    /// <summary>The Secret key holding the 32-byte encryption key.</summary>
     [Required]
     public SecretKeySelector SecretRef { get; init; } = new();
 

@@ -14,6 +14,7 @@ public sealed record ExecHook
     [MinLength(1)]
     public IReadOnlyList<string> Command { get; init; } = [];
 
+    /// <summary>Seconds after which the hook counts as failed.</summary>
     [Range(1, 3600)]
     [DefaultValue(30)]
     public int TimeoutSeconds { get; init; } = 30;

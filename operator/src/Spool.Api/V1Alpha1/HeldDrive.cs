@@ -2,6 +2,7 @@ namespace Spool.Api.V1Alpha1;
 
 public sealed record HeldDrive
 {
+    /// <summary>TapeDrive name.</summary>
     public string Name { get; init; } = "";
 
     /// <summary>Member index in a Mirror or Parity set; 0 otherwise.</summary>

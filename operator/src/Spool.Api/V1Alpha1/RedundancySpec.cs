@@ -11,6 +11,7 @@ namespace Spool.Api.V1Alpha1;
 [Spool.Api.ValidationRule("self.mode != 'Mirror' || (self.width >= 2 && self.width <= 4)", "Mirror needs width between 2 and 4 copies")]
 public sealed record RedundancySpec
 {
+    /// <summary>None writes one copy; Mirror writes width copies; Parity stripes over width drives with rotating XOR parity.</summary>
     [DefaultValue(RedundancyMode.None)]
     public RedundancyMode Mode { get; init; } = RedundancyMode.None;
 

@@ -9,6 +9,7 @@ namespace Spool.Api.V1Alpha1;
 /// </summary>
 public sealed record ReplicaPolicySpec
 {
+    /// <summary>Which replica to read: PreferSecondary and PreferPrimary fall back to the other role, SecondaryOnly and PrimaryOnly fail instead.</summary>
     [DefaultValue(ReplicaPolicy.PreferSecondary)]
     public ReplicaPolicy Policy { get; init; } = ReplicaPolicy.PreferSecondary;
 

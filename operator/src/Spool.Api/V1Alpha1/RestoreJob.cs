@@ -19,8 +19,10 @@ public sealed record RestoreJob : IHasStatus<RestoreJobStatus>
 
     public ObjectMeta Metadata { get; init; } = new();
 
+    /// <summary>What to restore, where to, and how.</summary>
     [System.ComponentModel.DataAnnotations.Required]
     public RestoreJobSpec Spec { get; init; } = new();
 
+    /// <summary>Observed state. The operator writes placement, phase and conditions; the agent writes progress, checkpoints and its report.</summary>
     public RestoreJobStatus? Status { get; init; }
 }

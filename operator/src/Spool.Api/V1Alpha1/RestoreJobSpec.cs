@@ -29,6 +29,7 @@ public sealed record RestoreJobSpec
     /// <summary>Restore the files that verify even when others are corrupt, naming the corrupt ones; otherwise any corruption fails the restore.</summary>
     public bool AllowPartial { get; init; }
 
+    /// <summary>Bytes restored between checkpoints; a failover re-restores at most this much.</summary>
     [Range(1048576, long.MaxValue)]
     [DefaultValue(67108864L)]
     public long CheckpointIntervalBytes { get; init; } = 67108864;

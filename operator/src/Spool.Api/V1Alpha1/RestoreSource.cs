@@ -13,6 +13,7 @@ public sealed record RestoreSource
     /// <summary>The latest successful backup of this claim (before <see cref="Before"/>, if set).</summary>
     public string? PersistentVolumeClaim { get; init; }
 
+    /// <summary>With persistentVolumeClaim: the latest backup that finished before this time.</summary>
     public DateTimeOffset? Before { get; init; }
 
     /// <summary>Federated backups: the workloads or claims to restore; all of them when empty.</summary>

@@ -19,8 +19,10 @@ public sealed record TapeDrive : IHasStatus<TapeDriveStatus>
 
     public ObjectMeta Metadata { get; init; } = new();
 
+    /// <summary>The drive, its path and which nodes reach it.</summary>
     [System.ComponentModel.DataAnnotations.Required]
     public TapeDriveSpec Spec { get; init; } = new();
 
+    /// <summary>Observed state, written by the operator: phase, holder and pending operation.</summary>
     public TapeDriveStatus? Status { get; init; }
 }

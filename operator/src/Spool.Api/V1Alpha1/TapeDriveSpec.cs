@@ -20,6 +20,7 @@ public sealed record TapeDriveSpec
     /// <summary>Nodes that reach the drive, by label. With neither nodes nor nodeSelector every node reaches it.</summary>
     public LabelSelector? NodeSelector { get; init; }
 
+    /// <summary>Block size written to the medium.</summary>
     [Range(4096, 16777216)]
     [DefaultValue(262144)]
     public int BlockSizeBytes { get; init; } = 262144;

@@ -3,8 +3,10 @@ namespace Spool.Api.V1Alpha1;
 /// <summary>One volume of a federated run, backed by a child BackupJob.</summary>
 public sealed record VolumeTask
 {
+    /// <summary>Namespace of the claim.</summary>
     public string Namespace { get; init; } = "";
 
+    /// <summary>The claim backed up by this task.</summary>
     public string PersistentVolumeClaim { get; init; } = "";
 
     /// <summary>The workload (pod owner) the volume belongs to, if any.</summary>
@@ -13,18 +15,25 @@ public sealed record VolumeTask
     /// <summary>The child BackupJob doing the work.</summary>
     public string? Job { get; init; }
 
+    /// <summary>Node that owns the volume for this task.</summary>
     public string? Node { get; init; }
 
+    /// <summary>Drive the task writes to.</summary>
     public string? Drive { get; init; }
 
+    /// <summary>Phase of the child job.</summary>
     public BackupPhase? Phase { get; init; }
 
+    /// <summary>Bytes streamed so far.</summary>
     public long BytesDone { get; init; }
 
+    /// <summary>Bytes to stream, once known.</summary>
     public long? BytesTotal { get; init; }
 
+    /// <summary>Sequence number of the last acknowledged checkpoint.</summary>
     public long? CheckpointSequence { get; init; }
 
+    /// <summary>Number of epochs the task has had.</summary>
     public int Attempts { get; init; }
 
     /// <summary>Position in the run's order; lower went first.</summary>
@@ -33,5 +42,6 @@ public sealed record VolumeTask
     /// <summary>True when the end-of-run check found it missed and backed it up afterwards.</summary>
     public bool Recovered { get; init; }
 
+    /// <summary>Id of the volume's backup on the medium.</summary>
     public string? BackupId { get; init; }
 }
