@@ -170,14 +170,7 @@ public sealed class ObjectStore : IDisposable
     {
         log?.Append(evt);
         Volatile.Write(ref tables, tables.SetItem(storageKey, table));
-        Interlocked.Exchange(ref resourceVersion, next);
-        var before = compactedResourceVersion;
         AddHistory(evt);
-        if (before != compactedResourceVersion)
-        {
-            Interlocked.Exchange(ref compactedResourceVersion, compactedResourceVersion);
-        }
-
         if (watchers.TryGetValue(storageKey, out var list))
         {
             foreach (var w in list)
@@ -185,6 +178,9 @@ public sealed class ObjectStore : IDisposable
                 w.Deliver(evt);
             }
         }
+
+        // Published after delivery: a bookmark carrying this version never overtakes an event it covers.
+        Interlocked.Exchange(ref resourceVersion, next);
 
         if (log is not null && log.ShouldCompact(historySize))
         {
