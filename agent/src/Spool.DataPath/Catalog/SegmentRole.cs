@@ -1,0 +1,7 @@
+namespace Spool.DataPath.Catalog;
+
+public enum SegmentRole
+{
+    Data,
+    Catalog,
+}

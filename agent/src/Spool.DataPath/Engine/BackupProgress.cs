@@ -1,0 +1,3 @@
+namespace Spool.DataPath;
+
+public sealed record BackupProgress(long Entries, long SourceBytes, long LogicalBytes, long DriveBytes, string? CurrentPath);

@@ -1,0 +1,850 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Win32.SafeHandles;
+using Spool.DataPath.Catalog;
+using Spool.DataPath.Drives;
+using Spool.DataPath.Format;
+using Spool.DataPath.Native;
+using Spool.DataPath.Source;
+using Spool.DataPath.Tar;
+
+namespace Spool.DataPath;
+
+/// <summary>
+/// One run of a backup (fresh or resumed). Two tasks: the producer walks the source and lays the pax tar stream into
+/// block-sized buffers (reading and SHA-256 hashing files), the writer seals blocks (compress, CRC or encrypt) and writes
+/// them, stopping at each cut to make the data durable and report the checkpoint.
+/// </summary>
+internal sealed class BackupSession : IDisposable
+{
+    private const int PoolSize = 24;
+    private readonly BackupRequest request;
+    private readonly IBackupProgressSink sink;
+    private readonly TimeProvider time;
+    private readonly Dictionary<string, IDrive> drives = new(StringComparer.Ordinal);
+    private readonly IDrive target;
+    private readonly BlockCodec codec;
+    private readonly Channel<PipelineItem> pipe = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(PoolSize) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<byte[]> free = Channel.CreateUnbounded<byte[]>();
+    private readonly ConcurrentQueue<BackupWarning> pendingWarnings = new();
+    private readonly List<BackupWarning> warnings = [];
+    private readonly List<CatalogEntry> catalog = [];
+    private readonly List<long[]> blockIndex = [];
+    private readonly Dictionary<(ulong Dev, ulong Ino), string> hardlinks = [];
+    private readonly CatalogDigest digest;
+    private readonly Guid backupId;
+    private readonly Checkpoint? resume;
+    private readonly DateTimeOffset startedAt;
+    private Dictionary<string, CatalogEntry>? baseCatalog;
+    private IBlockStreamWriter? stream;
+    private int journaled;
+
+    // Producer state.
+    private byte[] buffer = [];
+    private int fill;
+    private long logical;
+    private long sourceBytes;
+    private long bytesSinceCut;
+    private long lastCutTimestamp;
+
+    // Writer state.
+    private long nextSequence;
+    private int checkpoints;
+    private long lastProgressTimestamp;
+
+    public BackupSession(BackupRequest request, IBackupProgressSink sink)
+    {
+        this.request = request;
+        this.sink = sink;
+        time = request.TimeProvider;
+        resume = request.ResumeFrom;
+        startedAt = resume?.StartedAt ?? time.GetUtcNow();
+        backupId = resume?.BackupId ?? request.BackupId;
+        if (resume is not null)
+        {
+            if (request.Epoch <= resume.Epoch)
+            {
+                throw new ArgumentException($"resuming needs an epoch above the checkpoint's ({resume.Epoch}), got {request.Epoch}");
+            }
+
+            if (resume.Compression != request.Compression || resume.KeyId != request.Encryption?.KeyId || resume.IncrementalFrom != request.IncrementalFrom)
+            {
+                throw new ArgumentException("resume must use the checkpoint's compression, key id and incremental base");
+            }
+        }
+
+        target = DriveFactory.Open(request.Drive, create: true);
+        drives[target.Id] = target;
+        foreach (var spec in request.OtherDrives)
+        {
+            var d = DriveFactory.Open(spec, create: false);
+            drives.TryAdd(d.Id, d);
+        }
+
+        if (resume is not null && resume.BlockSize != target.BlockSize)
+        {
+            throw new ArgumentException($"checkpoint block size {resume.BlockSize} differs from drive block size {target.BlockSize}");
+        }
+
+        codec = new BlockCodec(target.BlockSize, request.Encryption);
+        digest = resume is null ? new CatalogDigest() : new CatalogDigest(resume.Catalog.Digest);
+    }
+
+    private int PayloadCapacity => codec.PayloadCapacity;
+
+    public async Task<BackupResult> RunAsync(CancellationToken cancellationToken)
+    {
+        if (request.IncrementalFrom is { } baseId)
+        {
+            var baseReader = ArchiveReader.Open(drives.Values.ToList(), baseId, request.Encryption);
+            baseCatalog = baseReader.Catalog.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
+        }
+
+        var entries = SourceWalker.Walk(request.SourcePath, w => pendingWarnings.Enqueue(w));
+        var chain = (IReadOnlyList<SegmentRef>)[];
+        var firstSegment = 1;
+        if (resume is not null)
+        {
+            LoadResumeState(resume);
+            chain = resume.Chain;
+            firstSegment = resume.Chain.Count == 0 ? 1 : resume.Chain.Max(s => s.Segment) + 1;
+            nextSequence = resume.NextSequence;
+            logical = resume.LogicalOffset;
+            sourceBytes = resume.SourceBytesDone;
+        }
+
+        var template = new SegmentHeaderInfo
+        {
+            BackupId = backupId,
+            Role = SegmentRole.Data,
+            Segment = firstSegment,
+            Epoch = request.Epoch,
+            FirstSequence = nextSequence,
+            Compression = request.Compression,
+            Encryption = request.Encryption is null ? null : "aes-256-gcm",
+            KeyId = request.Encryption?.KeyId,
+            IncrementalFrom = request.IncrementalFrom,
+            Label = request.Label,
+        };
+        stream = new SingleDriveStreamWriter(target, codec, template, chain, firstSegment, time);
+
+        for (var i = 0; i < PoolSize + 2; i++)
+        {
+            free.Writer.TryWrite(new byte[target.BlockSize]);
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => ProduceAsync(entries, cts.Token), cts.Token);
+        var writer = Task.Run(() => WriteAsync(cts.Token), cts.Token);
+        try
+        {
+            await Task.WhenAll(producer, writer).ConfigureAwait(false);
+        }
+        catch (BackupFencedException)
+        {
+            DrainWarnings();
+            return Result(BackupOutcome.Fenced);
+        }
+        catch
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            pipe.Writer.TryComplete();
+            try
+            {
+                await Task.WhenAll(producer, writer).ConfigureAwait(false);
+            }
+            catch (Exception) when (producer.IsFaulted || writer.IsFaulted || producer.IsCanceled || writer.IsCanceled)
+            {
+                // The first failure is rethrown below; the other task only stopped because of it.
+            }
+
+            var first = writer.Exception?.InnerException ?? producer.Exception?.InnerException;
+            if (first is BackupFencedException)
+            {
+                DrainWarnings();
+                return Result(BackupOutcome.Fenced);
+            }
+
+            if (first is not null && first is not OperationCanceledException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            }
+
+            throw;
+        }
+
+        DrainWarnings();
+        if (request.StillOwner is { } owner && !await owner(cancellationToken).ConfigureAwait(false))
+        {
+            return Result(BackupOutcome.Fenced);
+        }
+
+        WriteCatalogFile();
+        sink.Progress(new BackupProgress(catalog.Count, sourceBytes, logical, stream.BytesWritten, null));
+        return Result(BackupOutcome.Completed);
+    }
+
+    private BackupResult Result(BackupOutcome outcome) => new(
+        backupId,
+        outcome,
+        catalog.Count,
+        catalog.Count(e => e.Type == EntryType.File),
+        sourceBytes,
+        logical,
+        stream?.BytesWritten ?? 0,
+        checkpoints,
+        warnings);
+
+    // ---------------------------------------------------------------- producer
+
+    private async Task ProduceAsync(List<SourceEntry> entries, CancellationToken ct)
+    {
+        try
+        {
+            buffer = await free.Reader.ReadAsync(ct).ConfigureAwait(false);
+            fill = 0;
+            lastCutTimestamp = time.GetTimestamp();
+            var start = 0;
+            if (resume is not null)
+            {
+                start = await FinishInProgressAsync(entries, resume.Source, ct).ConfigureAwait(false);
+            }
+
+            for (var i = start; i < entries.Count; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                await ProduceEntryAsync(entries, i, ct).ConfigureAwait(false);
+                await MaybeCutAsync(new SourcePosition(i, entries[i].RelativePath, -1), ct).ConfigureAwait(false);
+            }
+
+            await EmitAsync(new byte[PaxTarWriter.TrailerLength], ct).ConfigureAwait(false);
+            await FlushBufferAsync(ct).ConfigureAwait(false);
+            await JournalAsync(ct).ConfigureAwait(false);
+            await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.End, null, 0, logical, null), ct).ConfigureAwait(false);
+            pipe.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            pipe.Writer.TryComplete(e);
+            throw;
+        }
+    }
+
+    private async Task ProduceEntryAsync(List<SourceEntry> entries, int index, CancellationToken ct)
+    {
+        var e = entries[index];
+        var st = e.Stat;
+        var headerOffset = logical;
+        if (st.IsDirectory)
+        {
+            await EmitAsync(PaxTarWriter.Header(new TarEntryHeader(e.RelativePath, TarEntryHeader.Directory, 0, st.Permissions, st.Uid, st.Gid, st.MtimeNs / 1_000_000_000L, null)), ct).ConfigureAwait(false);
+            AddEntry(new CatalogEntry { Path = e.RelativePath, Type = EntryType.Directory, Mode = st.Permissions, Uid = st.Uid, Gid = st.Gid, MtimeNs = st.MtimeNs, CtimeNs = st.CtimeNs, Offset = headerOffset, Length = logical - headerOffset });
+            return;
+        }
+
+        if (st.IsSymlink)
+        {
+            await EmitAsync(PaxTarWriter.Header(new TarEntryHeader(e.RelativePath, TarEntryHeader.SymLink, 0, st.Permissions, st.Uid, st.Gid, st.MtimeNs / 1_000_000_000L, e.SymlinkTarget)), ct).ConfigureAwait(false);
+            AddEntry(new CatalogEntry { Path = e.RelativePath, Type = EntryType.Symlink, Mode = st.Permissions, Uid = st.Uid, Gid = st.Gid, MtimeNs = st.MtimeNs, CtimeNs = st.CtimeNs, SymlinkTarget = e.SymlinkTarget, Offset = headerOffset, Length = logical - headerOffset });
+            return;
+        }
+
+        if (st.LinkCount > 1 && hardlinks.TryGetValue((st.Device, st.Inode), out var leader))
+        {
+            await EmitAsync(PaxTarWriter.Header(new TarEntryHeader(e.RelativePath, TarEntryHeader.HardLink, 0, st.Permissions, st.Uid, st.Gid, st.MtimeNs / 1_000_000_000L, leader)), ct).ConfigureAwait(false);
+            AddEntry(new CatalogEntry { Path = e.RelativePath, Type = EntryType.Hardlink, Mode = st.Permissions, Uid = st.Uid, Gid = st.Gid, MtimeNs = st.MtimeNs, CtimeNs = st.CtimeNs, HardlinkGroup = leader, Offset = headerOffset, Length = logical - headerOffset });
+            return;
+        }
+
+        if (baseCatalog is not null && baseCatalog.TryGetValue(e.RelativePath, out var old) && old.Type == EntryType.File
+            && old.Size == st.Size && old.MtimeNs == st.MtimeNs && old.CtimeNs == st.CtimeNs && old.Mode == st.Permissions
+            && old.Uid == st.Uid && old.Gid == st.Gid && old.Sha256 is not null && !old.Changed)
+        {
+            if (st.LinkCount > 1)
+            {
+                hardlinks[(st.Device, st.Inode)] = e.RelativePath;
+            }
+
+            AddEntry(old with { Origin = old.Origin ?? request.IncrementalFrom, Links = st.LinkCount > 1 ? st.LinkCount : 0 });
+            return;
+        }
+
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(e.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            var kind = ex is UnauthorizedAccessException ? WarningKind.PermissionDenied : ex is FileNotFoundException or DirectoryNotFoundException ? WarningKind.Vanished : WarningKind.ReadError;
+            pendingWarnings.Enqueue(new BackupWarning(kind, e.RelativePath, $"not backed up: {ex.Message}"));
+            return;
+        }
+
+        using (handle)
+        {
+            if (st.LinkCount > 1)
+            {
+                hardlinks[(st.Device, st.Inode)] = e.RelativePath;
+            }
+
+            await EmitAsync(PaxTarWriter.Header(new TarEntryHeader(e.RelativePath, TarEntryHeader.Regular, st.Size, st.Permissions, st.Uid, st.Gid, st.MtimeNs / 1_000_000_000L, null)), ct).ConfigureAwait(false);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var position = new SourcePosition(index, e.RelativePath, 0, headerOffset, st.Size, st.MtimeNs, st.CtimeNs, st.Permissions, st.Uid, st.Gid, st.LinkCount);
+            var shortRead = await CopyFileDataAsync(handle, 0, st.Size, hash, position, ct).ConfigureAwait(false);
+            var changed = shortRead || Changed(handle, st);
+            if (changed)
+            {
+                pendingWarnings.Enqueue(new BackupWarning(WarningKind.ChangedWhileRead, e.RelativePath, "file changed while it was read; the stored copy may be inconsistent"));
+            }
+
+            await EmitAsync(Zeros(PaxTarWriter.Padding(st.Size)), ct).ConfigureAwait(false);
+            AddEntry(new CatalogEntry
+            {
+                Path = e.RelativePath,
+                Type = EntryType.File,
+                Size = st.Size,
+                Mode = st.Permissions,
+                Uid = st.Uid,
+                Gid = st.Gid,
+                MtimeNs = st.MtimeNs,
+                CtimeNs = st.CtimeNs,
+                Links = st.LinkCount > 1 ? st.LinkCount : 0,
+                Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
+                Offset = headerOffset,
+                Length = logical - headerOffset,
+                Sparse = st.IsSparse,
+                Changed = changed,
+            });
+        }
+    }
+
+    private static bool Changed(SafeFileHandle handle, FileStat before)
+    {
+        var after = Posix.Fstat(handle);
+        return after.Size != before.Size || after.MtimeNs != before.MtimeNs || after.CtimeNs != before.CtimeNs;
+    }
+
+    /// <summary>Streams file bytes [from, size) straight into block buffers. Returns true if the file was shorter than expected.</summary>
+    private async Task<bool> CopyFileDataAsync(SafeFileHandle? handle, long from, long size, IncrementalHash? hash, SourcePosition position, CancellationToken ct)
+    {
+        var offset = from;
+        var shortRead = false;
+        while (offset < size)
+        {
+            var space = PayloadCapacity - fill;
+            if (space == 0)
+            {
+                await PushBufferAsync(ct).ConfigureAwait(false);
+                await MaybeCutAsync(position with { DataOffset = offset }, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            var want = (int)Math.Min(space, size - offset);
+            var span = buffer.AsSpan(BlockHeader.Size + fill, want);
+            var n = 0;
+            if (handle is not null && !shortRead)
+            {
+                try
+                {
+                    n = RandomAccess.Read(handle, span, offset);
+                }
+                catch (IOException ex)
+                {
+                    pendingWarnings.Enqueue(new BackupWarning(WarningKind.ReadError, position.Path, $"read error at offset {offset}: {ex.Message}; rest stored as zeros"));
+                    n = 0;
+                }
+            }
+
+            if (n == 0)
+            {
+                // The file shrank (or failed): the header promised `size` bytes, so the member is completed with zeros.
+                shortRead = true;
+                span.Clear();
+                n = want;
+            }
+
+            hash?.AppendData(span[..n]);
+            fill += n;
+            offset += n;
+            logical += n;
+            sourceBytes += n;
+            bytesSinceCut += n;
+        }
+
+        return shortRead;
+    }
+
+    private static byte[] Zeros(int n) => n == 0 ? [] : new byte[n];
+
+    private async Task EmitAsync(byte[] bytes, CancellationToken ct)
+    {
+        var src = bytes.AsMemory();
+        while (!src.IsEmpty)
+        {
+            var space = PayloadCapacity - fill;
+            if (space == 0)
+            {
+                await PushBufferAsync(ct).ConfigureAwait(false);
+                continue;
+            }
+
+            var n = Math.Min(space, src.Length);
+            src.Span[..n].CopyTo(buffer.AsSpan(BlockHeader.Size + fill));
+            fill += n;
+            logical += n;
+            bytesSinceCut += n;
+            src = src[n..];
+        }
+    }
+
+    private async Task PushBufferAsync(CancellationToken ct)
+    {
+        await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.Data, buffer, fill, logical - fill, null), ct).ConfigureAwait(false);
+        buffer = await free.Reader.ReadAsync(ct).ConfigureAwait(false);
+        fill = 0;
+    }
+
+    private async Task FlushBufferAsync(CancellationToken ct)
+    {
+        if (fill > 0)
+        {
+            await PushBufferAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private void AddEntry(CatalogEntry entry) => catalog.Add(entry);
+
+    private async Task JournalAsync(CancellationToken ct)
+    {
+        var sb = new MemoryStream();
+        for (; journaled < catalog.Count; journaled++)
+        {
+            var json = SpoolJson.Serialize(catalog[journaled]);
+            if (sb.Length + json.Length + 1 > PayloadCapacity)
+            {
+                await PushJournalAsync(sb, ct).ConfigureAwait(false);
+                sb.SetLength(0);
+            }
+
+            digest.Add(json);
+            sb.Write(json);
+            sb.WriteByte((byte)'\n');
+        }
+
+        if (sb.Length > 0)
+        {
+            await PushJournalAsync(sb, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PushJournalAsync(MemoryStream lines, CancellationToken ct)
+    {
+        var b = new byte[target.BlockSize];
+        lines.GetBuffer().AsSpan(0, (int)lines.Length).CopyTo(b.AsSpan(BlockHeader.Size));
+        await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.Journal, b, (int)lines.Length, journaled, null), ct).ConfigureAwait(false);
+    }
+
+    private async Task MaybeCutAsync(SourcePosition position, CancellationToken ct)
+    {
+        var byBytes = request.CheckpointBytes > 0 && bytesSinceCut >= request.CheckpointBytes;
+        var byTime = request.CheckpointInterval > TimeSpan.Zero && time.GetElapsedTime(lastCutTimestamp) >= request.CheckpointInterval;
+        if (!byBytes && !byTime)
+        {
+            return;
+        }
+
+        await FlushBufferAsync(ct).ConfigureAwait(false);
+        await JournalAsync(ct).ConfigureAwait(false);
+        var mark = new CutMark(position, logical, new CatalogState(journaled, digest.Hex), sourceBytes, catalog.Count);
+        await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.Cut, null, 0, logical, mark), ct).ConfigureAwait(false);
+        bytesSinceCut = 0;
+        lastCutTimestamp = time.GetTimestamp();
+    }
+
+    /// <summary>Completes the member that was in progress at the checkpoint; returns the walk index to continue at.</summary>
+    private async Task<int> FinishInProgressAsync(List<SourceEntry> entries, SourcePosition pos, CancellationToken ct)
+    {
+        var paths = entries.Select(e => e.RelativePath).ToList();
+        var found = paths.BinarySearch(pos.Path, PathOrder.Instance);
+        var next = pos.Path.Length == 0 ? 0 : found >= 0 ? found + 1 : ~found;
+        if (!pos.InProgress)
+        {
+            return next;
+        }
+
+        var current = found >= 0 ? entries[found] : null;
+        var same = current is not null && current.Stat.IsRegular && current.Stat.Size == pos.Size && current.Stat.MtimeNs == pos.MtimeNs && current.Stat.CtimeNs == pos.CtimeNs;
+        SafeFileHandle? handle = null;
+        IncrementalHash? hash = null;
+        try
+        {
+            if (current is not null && current.Stat.IsRegular)
+            {
+                try
+                {
+                    handle = File.OpenHandle(current.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+                {
+                    handle = null;
+                    same = false;
+                }
+            }
+
+            if (same && handle is not null)
+            {
+                // The hash state died with the previous process; re-read the already stored prefix from the source.
+                hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var scratch = new byte[1 << 20];
+                for (long off = 0; off < pos.DataOffset;)
+                {
+                    var n = RandomAccess.Read(handle, scratch.AsSpan(0, (int)Math.Min(scratch.Length, pos.DataOffset - off)), off);
+                    if (n == 0)
+                    {
+                        same = false;
+                        break;
+                    }
+
+                    hash.AppendData(scratch, 0, n);
+                    off += n;
+                }
+            }
+
+            if (!same)
+            {
+                hash?.Dispose();
+                hash = null;
+                pendingWarnings.Enqueue(new BackupWarning(WarningKind.ChangedWhileRead, pos.Path, "file changed between the checkpoint and the resume; its content hash is not recorded"));
+            }
+
+            var shortRead = await CopyFileDataAsync(handle, pos.DataOffset, pos.Size, hash, pos, ct).ConfigureAwait(false);
+            if (shortRead && same)
+            {
+                pendingWarnings.Enqueue(new BackupWarning(WarningKind.ChangedWhileRead, pos.Path, "file shrank while it was read"));
+            }
+
+            await EmitAsync(Zeros(PaxTarWriter.Padding(pos.Size)), ct).ConfigureAwait(false);
+            if (pos.Links > 1 && current is not null)
+            {
+                hardlinks[(current.Stat.Device, current.Stat.Inode)] = pos.Path;
+            }
+
+            AddEntry(new CatalogEntry
+            {
+                Path = pos.Path,
+                Type = EntryType.File,
+                Size = pos.Size,
+                Mode = pos.Mode,
+                Uid = pos.Uid,
+                Gid = pos.Gid,
+                MtimeNs = pos.MtimeNs,
+                CtimeNs = pos.CtimeNs,
+                Links = pos.Links,
+                Sha256 = hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset()),
+                Offset = pos.HeaderOffset,
+                Length = logical - pos.HeaderOffset,
+                Sparse = current?.Stat.IsSparse ?? false,
+                Changed = !same || shortRead,
+            });
+            return next;
+        }
+        finally
+        {
+            hash?.Dispose();
+            handle?.Dispose();
+        }
+    }
+
+    private void LoadResumeState(Checkpoint cp)
+    {
+        var state = ResumeLoader.Load(cp, drives, codec);
+        if (state.Entries.Count < cp.Catalog.Entries)
+        {
+            throw new InvalidDataException($"catalog journal on the drive holds {state.Entries.Count} entries, checkpoint says {cp.Catalog.Entries}");
+        }
+
+        var check = new CatalogDigest();
+        for (var i = 0; i < cp.Catalog.Entries; i++)
+        {
+            check.Add(SpoolJson.Serialize(state.Entries[i]));
+            catalog.Add(state.Entries[i]);
+        }
+
+        if (check.Hex != cp.Catalog.Digest)
+        {
+            throw new InvalidDataException("catalog journal on the drive does not match the checkpoint digest");
+        }
+
+        journaled = catalog.Count;
+        blockIndex.AddRange(state.BlockIndex);
+        var root = Path.GetFullPath(request.SourcePath);
+        foreach (var e in catalog)
+        {
+            if (e.Type == EntryType.File && e.Links > 1 && Posix.TryLstat(Path.Combine(root, e.Path), out var st, out _) && st.IsRegular)
+            {
+                hardlinks[(st.Device, st.Inode)] = e.Path;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- writer
+
+    private async Task WriteAsync(CancellationToken ct)
+    {
+        var s = stream!;
+        using var compressor = request.Compression == CompressionKind.None ? null : new BlockCompressor(request.Compression, PayloadCapacity, 8 * PayloadCapacity);
+        var packed = compressor is null ? null : new byte[target.BlockSize];
+        long packedLogical = 0;
+        lastProgressTimestamp = time.GetTimestamp();
+
+        void EmitPacked()
+        {
+            if (compressor is null || compressor.IsEmpty)
+            {
+                return;
+            }
+
+            var raw = compressor.RawLength;
+            var len = compressor.Finish(packed.AsSpan(BlockHeader.Size, PayloadCapacity));
+            WriteSealed(packed!, BlockKind.Data, request.Compression, packedLogical, len, raw);
+            packedLogical += raw;
+        }
+
+        await foreach (var item in pipe.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            DrainWarnings();
+            switch (item.Kind)
+            {
+                case PipelineItemKind.Data:
+                    if (compressor is null)
+                    {
+                        WriteSealed(item.Buffer!, BlockKind.Data, CompressionKind.None, item.Logical, item.Length, item.Length);
+                    }
+                    else
+                    {
+                        if (compressor.IsEmpty)
+                        {
+                            packedLogical = item.Logical;
+                        }
+
+                        for (var off = 0; off < item.Length;)
+                        {
+                            var chunk = Math.Min(BlockCompressor.ChunkSize, item.Length - off);
+                            if (!compressor.CanAccept(chunk))
+                            {
+                                EmitPacked();
+                                packedLogical = item.Logical + off;
+                            }
+
+                            compressor.Add(item.Buffer.AsSpan(BlockHeader.Size + off, chunk));
+                            off += chunk;
+                        }
+                    }
+
+                    free.Writer.TryWrite(item.Buffer!);
+                    break;
+                case PipelineItemKind.Journal:
+                    EmitPacked();
+                    WriteSealed(item.Buffer!, BlockKind.Journal, CompressionKind.None, item.Logical, item.Length, item.Length);
+                    break;
+                case PipelineItemKind.Cut:
+                    EmitPacked();
+                    await CheckpointAsync(item.Cut!, ct).ConfigureAwait(false);
+                    break;
+                case PipelineItemKind.End:
+                    EmitPacked();
+                    s.PrepareBlock();
+                    s.Sync();
+                    s.Finish();
+                    break;
+            }
+
+            if (time.GetElapsedTime(lastProgressTimestamp) >= TimeSpan.FromSeconds(1))
+            {
+                lastProgressTimestamp = time.GetTimestamp();
+                sink.Progress(new BackupProgress(catalog.Count, sourceBytes, item.Logical, s.BytesWritten, null));
+            }
+        }
+    }
+
+    private void WriteSealed(byte[] block, BlockKind kind, CompressionKind c, long logicalOffset, int payloadLength, int rawLength)
+    {
+        var seq = nextSequence;
+        var segment = stream!.PrepareBlock();
+        codec.Seal(block, new BlockHeader(kind, c, BlockFlags.None, backupId, seq, request.Epoch, logicalOffset, segment, payloadLength, rawLength));
+        stream.WriteBlock(block, seq);
+        nextSequence++;
+        if (kind == BlockKind.Data)
+        {
+            blockIndex.Add([seq, logicalOffset, rawLength]);
+        }
+    }
+
+    private async Task CheckpointAsync(CutMark cut, CancellationToken ct)
+    {
+        var s = stream!;
+        s.PrepareBlock();
+        s.Sync();
+        if (request.StillOwner is { } owner && !await owner(ct).ConfigureAwait(false))
+        {
+            throw new BackupFencedException(backupId, request.Epoch);
+        }
+
+        var chain = s.Chain(nextSequence);
+        var cp = new Checkpoint
+        {
+            BackupId = backupId,
+            Epoch = request.Epoch,
+            Segment = chain[^1].Segment,
+            NextSequence = nextSequence,
+            LogicalOffset = cut.LogicalOffset,
+            Source = cut.Source,
+            Catalog = cut.Catalog,
+            Drive = s.Position,
+            Chain = chain,
+            BlockSize = target.BlockSize,
+            Compression = request.Compression,
+            KeyId = request.Encryption?.KeyId,
+            IncrementalFrom = request.IncrementalFrom,
+            Label = request.Label,
+            SourceBytesDone = cut.SourceBytes,
+            DriveBytesWritten = s.BytesWritten,
+            StartedAt = startedAt,
+            CreatedAt = time.GetUtcNow(),
+        };
+        await sink.CheckpointReached(cp, ct).ConfigureAwait(false);
+        checkpoints++;
+        sink.Progress(new BackupProgress(cut.Entries, cut.SourceBytes, cut.LogicalOffset, s.BytesWritten, cut.Source.Path));
+    }
+
+    private void DrainWarnings()
+    {
+        while (pendingWarnings.TryDequeue(out var w))
+        {
+            warnings.Add(w);
+            sink.Warning(w);
+        }
+    }
+
+    // ---------------------------------------------------------------- catalog
+
+    private void WriteCatalogFile()
+    {
+        var s = stream!;
+        var chain = s.Chain(nextSequence);
+        var doc = new CatalogDocument(backupId, catalog, blockIndex);
+        var compressed = new MemoryStream();
+        using (var z = new System.IO.Compression.DeflateStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            System.Text.Json.JsonSerializer.Serialize(z, doc, SpoolJson.Options);
+        }
+
+        var bytes = compressed.ToArray();
+        var catalogSha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var blocks = (bytes.Length + PayloadCapacity - 1) / PayloadCapacity;
+        var trailer = new BackupTrailer
+        {
+            BackupId = backupId,
+            Epoch = request.Epoch,
+            Chain = chain,
+            CatalogBlocks = blocks,
+            CatalogBytes = bytes.Length,
+            CatalogSha256 = catalogSha,
+            Entries = catalog.Count,
+            Files = catalog.Count(e => e.Type == EntryType.File),
+            SourceBytes = catalog.Where(e => e.Type == EntryType.File).Sum(e => e.Size),
+            LogicalBytes = logical,
+            Compression = request.Compression,
+            KeyId = request.Encryption?.KeyId,
+            IncrementalFrom = request.IncrementalFrom,
+            Label = request.Label,
+            Warnings = warnings.Count,
+            StartedAt = startedAt,
+            FinishedAt = time.GetUtcNow(),
+        };
+        var segment = chain.Max(c => c.Segment) + 1;
+        var nextMedium = false;
+        while (true)
+        {
+            using var w = target.AppendFile(nextMedium);
+            if (TryWriteCatalog(w, segment, bytes, blocks, trailer))
+            {
+                return;
+            }
+
+            nextMedium = true;
+        }
+    }
+
+    private bool TryWriteCatalog(ITapeFileWriter w, int segment, byte[] bytes, int blocks, BackupTrailer trailer)
+    {
+        var block = new byte[target.BlockSize];
+        if (!w.HasRoomForBlock)
+        {
+            return false;
+        }
+
+        var info = new SegmentHeaderInfo
+        {
+            BackupId = backupId,
+            Role = SegmentRole.Catalog,
+            Segment = segment,
+            Epoch = request.Epoch,
+            BlockSize = target.BlockSize,
+            Compression = request.Compression,
+            Encryption = request.Encryption is null ? null : "aes-256-gcm",
+            KeyId = request.Encryption?.KeyId,
+            IncrementalFrom = request.IncrementalFrom,
+            Label = request.Label,
+            CreatedAt = time.GetUtcNow(),
+        };
+        var json = SpoolJson.Serialize(info);
+        json.CopyTo(block, BlockHeader.Size);
+        codec.Seal(block, new BlockHeader(BlockKind.SegmentHeader, CompressionKind.None, BlockFlags.None, backupId, 0, request.Epoch, 0, segment, json.Length, json.Length), allowEncryption: false);
+        w.WriteBlock(block);
+        for (var i = 0; i < blocks; i++)
+        {
+            if (!w.HasRoomForBlock)
+            {
+                return false;
+            }
+
+            var off = i * PayloadCapacity;
+            var len = Math.Min(PayloadCapacity, bytes.Length - off);
+            bytes.AsSpan(off, len).CopyTo(block.AsSpan(BlockHeader.Size));
+            codec.Seal(block, new BlockHeader(BlockKind.Catalog, CompressionKind.Deflate, BlockFlags.None, backupId, i + 1, request.Epoch, off, segment, len, len));
+            w.WriteBlock(block);
+        }
+
+        if (!w.HasRoomForBlock)
+        {
+            return false;
+        }
+
+        var t = SpoolJson.Serialize(trailer);
+        if (t.Length > PayloadCapacity)
+        {
+            throw new InvalidOperationException("trailer does not fit one block; use a larger block size");
+        }
+
+        Array.Clear(block);
+        t.CopyTo(block, BlockHeader.Size);
+        codec.Seal(block, new BlockHeader(BlockKind.Trailer, CompressionKind.None, BlockFlags.None, backupId, blocks + 1, request.Epoch, 0, segment, t.Length, t.Length), allowEncryption: false);
+        w.WriteBlock(block);
+        w.Close();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        stream?.Dispose();
+        codec.Dispose();
+        foreach (var d in drives.Values)
+        {
+            d.Dispose();
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace Spool.DataPath;
+
+public sealed record DamagedEntry(string Path, string Reason);

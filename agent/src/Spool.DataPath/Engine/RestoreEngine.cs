@@ -1,0 +1,23 @@
+using Spool.DataPath.Drives;
+using Spool.DataPath.Native;
+
+namespace Spool.DataPath;
+
+/// <summary>Restores a backup (full or selected paths) into a directory, verifying every block and content hash on the way.</summary>
+public sealed class RestoreEngine
+{
+    public async Task<RestoreResult> RunAsync(RestoreRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var drives = request.Drives.Select(d => DriveFactory.Open(d, create: false)).ToList();
+        try
+        {
+            using var session = new RestoreSession(drives, request.BackupId, request.TargetPath, request.Paths, request.AllowPartial, request.Encryption, request.RestoreOwnership ?? Posix.GetEuid() == 0);
+            return await session.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            drives.ForEach(d => d.Dispose());
+        }
+    }
+}
