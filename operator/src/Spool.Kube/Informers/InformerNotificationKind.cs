@@ -1,0 +1,9 @@
+namespace Spool.Kube.Informers;
+
+internal enum InformerNotificationKind
+{
+    Add,
+    Update,
+    Delete,
+    DeleteFinalStateUnknown,
+}
