@@ -54,6 +54,11 @@ public sealed class ApiRequestHandler
         {
             // Client went away mid-write.
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug must never take the server down; report it the way kube-apiserver reports internal errors.
+            await WriteStatusAsync(context, new ApiException(500, "InternalError", "Internal error occurred: " + e.GetType().Name + ": " + e.Message));
+        }
     }
 
     private static async Task WriteStatusAsync(HttpContext context, ApiException e)
@@ -443,6 +448,10 @@ public sealed class ApiRequestHandler
             node = YamlJson.Parse(Encoding.UTF8.GetString(raw));
             node = node is null ? null : JsonNode.Parse(node.ToJsonString());
         }
+        else if (contentType == "application/vnd.kubernetes.protobuf")
+        {
+            node = ProtobufDecoder.Decode(raw, type.Kind);
+        }
         else if (contentType.Contains("protobuf", StringComparison.Ordinal) || contentType.Contains("cbor", StringComparison.Ordinal))
         {
             throw StatusFactory.UnsupportedMediaType(contentType);
@@ -475,7 +484,10 @@ public sealed class ApiRequestHandler
             return result;
         }
 
-        if (ParseJson(raw) is not JsonObject body)
+        var bodyNode = (context.Request.ContentType ?? string.Empty).StartsWith("application/vnd.kubernetes.protobuf", StringComparison.Ordinal)
+            ? ProtobufDecoder.Decode(raw, "DeleteOptions")
+            : ParseJson(raw);
+        if (bodyNode is not JsonObject body)
         {
             throw StatusFactory.BadRequest("json: cannot unmarshal into Go value of type v1.DeleteOptions");
         }

@@ -96,6 +96,7 @@ public sealed partial class ResourceService
         }
 
         ApplyBuiltinDefaults(type, body);
+        NormalizeSecret(type, body);
         Admit(type, name, body, options);
         meta.Remove("managedFields");
         if (options.FieldManager is not null)
@@ -289,6 +290,7 @@ public sealed partial class ResourceService
             var old = current!.ToJsonObject();
             CheckTypeMeta(type, proposed);
             var result = Merge(type, old, proposed, statusOnly);
+            NormalizeSecret(type, result);
             var meta = Metadata(result);
             Admit(type, name, result, options);
             if (!SameIgnoring(old, result, type.HasStatus))
@@ -652,6 +654,30 @@ public sealed partial class ResourceService
         }
 
         _ = time;
+    }
+
+    /// <summary>Secrets fold write-only stringData into base64 data, as the real server does.</summary>
+    private static void NormalizeSecret(ResourceType type, JsonObject obj)
+    {
+        if (type.StorageKey != "secrets")
+        {
+            return;
+        }
+
+        if (obj["stringData"] is not JsonObject stringData)
+        {
+            obj.Remove("stringData");
+            return;
+        }
+
+        var data = obj["data"] as JsonObject ?? new JsonObject();
+        foreach (var (k, v) in stringData)
+        {
+            data[k] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(v?.ToString() ?? string.Empty));
+        }
+
+        obj["data"] = data;
+        obj.Remove("stringData");
     }
 
     private static void EnsureStatusPhase(JsonObject body, string phase)
