@@ -1,0 +1,26 @@
+using Spool.Api.Core;
+using Spool.Api.V1Alpha1;
+
+namespace Spool.Operator.Decisions;
+
+/// <summary>Everything a BackupJob decision reads.</summary>
+public sealed record BackupJobObservation
+{
+    public required BackupJob Job { get; init; }
+
+    /// <summary>The claim named by <c>spec.source.persistentVolumeClaim</c>; null when it does not exist.</summary>
+    public PersistentVolumeClaim? Claim { get; init; }
+
+    /// <summary>The PersistentVolume the claim is bound to.</summary>
+    public PersistentVolume? Volume { get; init; }
+
+    /// <summary>Pods of the job's namespace that mount the claim, the job's mounter pod included.</summary>
+    public IReadOnlyList<Pod> Pods { get; init; } = [];
+
+    public IReadOnlyList<VolumeAttachment> Attachments { get; init; } = [];
+
+    /// <summary>The encryption Secret when the job names one; null when it does not exist or was not looked up.</summary>
+    public Secret? EncryptionSecret { get; init; }
+
+    public required ClusterSnapshot Cluster { get; init; }
+}

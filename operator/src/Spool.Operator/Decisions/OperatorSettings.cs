@@ -1,0 +1,31 @@
+namespace Spool.Operator.Decisions;
+
+/// <summary>Tunables the deciders read; the run command fills them from flags.</summary>
+public sealed record OperatorSettings
+{
+    /// <summary>Namespace of the agents' per-node Leases.</summary>
+    public string AgentNamespace { get; init; } = "spool-system";
+
+    public string AgentLeasePrefix { get; init; } = "spool-agent-";
+
+    /// <summary>Streams (jobs in phase Running) per node, over all jobs.</summary>
+    public int MaxStreamsPerNode { get; init; } = 4;
+
+    /// <summary>Lease duration assumed when an agent Lease does not say.</summary>
+    public TimeSpan DefaultAgentLeaseDuration { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>First and last delay of the stateless backoff for waiting jobs.</summary>
+    public TimeSpan MinBackoff { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a Running job is looked at when nothing changes (lease expiry comes sooner).</summary>
+    public TimeSpan RunningResync { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A claim ahead of its job's epoch (the operator died between claim and assignment) is released after this.</summary>
+    public TimeSpan ClaimGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    public string MounterImage { get; init; } = "registry.k8s.io/pause:3.10";
+
+    public string LeaseName(string node) => AgentLeasePrefix + node;
+}
