@@ -298,6 +298,12 @@ public sealed partial class ResourceService
                 meta["generation"] = (old["metadata"]?["generation"]?.GetValue<long>() ?? 1) + 1;
             }
 
+            if (SameIgnoringManagedFields(old, result))
+            {
+                // A no-op write keeps the resourceVersion and emits no event, even if only managedFields would change.
+                return Mutation.None;
+            }
+
             if (recordManager && options.FieldManager is not null)
             {
                 ManagedFields.Record(result, options.FieldManager, operation, type.ApiVersion, Now(), ManagedFields.FieldSet(proposed), statusOnly ? "status" : null);
@@ -325,7 +331,7 @@ public sealed partial class ResourceService
         var stored = Store.Write(type.StorageKey, ns, name, (current, next) => current is null ? throw StatusFactory.NotFound(type, name) : decide(current, next));
         if (options.DryRun)
         {
-            return finalState!;
+            return finalState ?? stored!;
         }
 
         if (deleted)
@@ -397,6 +403,17 @@ public sealed partial class ResourceService
         }
 
         return merged;
+    }
+
+    private static bool SameIgnoringManagedFields(JsonObject a, JsonObject b)
+    {
+        var x = a.DeepClone().AsObject();
+        var y = b.DeepClone().AsObject();
+        Metadata(x).Remove("managedFields");
+        Metadata(y).Remove("managedFields");
+        Metadata(x).Remove("resourceVersion");
+        Metadata(y).Remove("resourceVersion");
+        return JsonNode.DeepEquals(x, y);
     }
 
     private static bool SameIgnoring(JsonObject a, JsonObject b, bool ignoreStatus)
