@@ -469,7 +469,7 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
                 MaxDelay = configuration.RetryMaxDelay,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception, args.Context)),
                 DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is RetryableResponseException { RetryAfter: { } after } ? (TimeSpan?)Min(after, configuration.RetryMaxDelay * 6) : null),
+                    args.Outcome.Exception is RetryableResponseException { RetryAfter: { } after } ? (TimeSpan?)Min(after, configuration.MaxRetryAfter) : null),
                 OnRetry = args =>
                 {
                     var request = args.Context.Properties.GetValue(RequestKey, null!);

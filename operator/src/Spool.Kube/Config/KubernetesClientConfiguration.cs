@@ -40,6 +40,9 @@ public sealed record KubernetesClientConfiguration
 
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A server's Retry-After is honoured up to this long; longer asks are cut to it.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Timeout of one non-watch request attempt.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
