@@ -1,0 +1,7 @@
+namespace Spool.Agent.Host.Jobs;
+
+public enum WriteOutcome
+{
+    Written,
+    Fenced,
+}

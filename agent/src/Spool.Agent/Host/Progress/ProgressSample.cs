@@ -1,0 +1,3 @@
+namespace Spool.Agent.Host.Progress;
+
+public readonly record struct ProgressSample(DateTimeOffset Time, long Bytes);
