@@ -1,0 +1,121 @@
+using Spool.Api;
+using Spool.Api.Core;
+using Spool.Kube;
+
+namespace Spool.DevCluster.Workloads;
+
+/// <summary>
+/// Persistent volumes on the shared storage (the SAN/NFS stand-in): each PV is a directory under storage/, reachable
+/// from every simulated node, attached through the CSI driver <see cref="Driver"/>.
+/// </summary>
+public sealed class SharedVolumes
+{
+    public const string Driver = "dev.spool.dev/shared";
+    public const string StorageClass = "spool-dev-shared";
+
+    private readonly IKubernetesClient client;
+    private readonly StorageLayout layout;
+    private readonly ClusterLog log;
+
+    public SharedVolumes(IKubernetesClient client, StorageLayout layout, ClusterLog log)
+    {
+        this.client = client;
+        this.layout = layout;
+        this.log = log;
+    }
+
+    /// <summary>A PV and a PVC bound to each other, with the PV's data directory created.</summary>
+    public async Task<PersistentVolumeClaim> CreateBoundClaimAsync(string @namespace, string claim, string volume, string size, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(layout.VolumeData(volume));
+        var existing = await client.GetAsync<PersistentVolumeClaim>(claim, @namespace, cancellationToken);
+        if (existing is null)
+        {
+            existing = await client.CreateAsync(new PersistentVolumeClaim
+            {
+                Metadata = new ObjectMeta { Name = claim, Namespace = @namespace, Labels = labels },
+                Spec = new PersistentVolumeClaimSpec
+                {
+                    AccessModes = ["ReadWriteOnce"],
+                    StorageClassName = StorageClass,
+                    VolumeName = volume,
+                    Resources = new VolumeResourceRequirements { Requests = new Dictionary<string, string> { ["storage"] = size } },
+                },
+            }, cancellationToken);
+        }
+
+        await EnsureVolumeAsync(volume, size, existing, cancellationToken);
+        return await BindClaimAsync(existing, volume, size, cancellationToken);
+    }
+
+    /// <summary>Dynamic provisioning for a claim nobody bound yet (for example a restore's new claim).</summary>
+    public async Task ProvisionAsync(PersistentVolumeClaim claim, CancellationToken cancellationToken)
+    {
+        var volume = "pvc-" + claim.Metadata.Uid;
+        var size = claim.Spec.Resources?.Requests?.GetValueOrDefault("storage") ?? "1Gi";
+        Directory.CreateDirectory(layout.VolumeData(volume));
+        await EnsureVolumeAsync(volume, size, claim, cancellationToken);
+        await client.PatchAsync<PersistentVolumeClaim>(claim.Metadata.Name!, claim.Metadata.Namespace, KubePatch.Merge(KubeJson.Serialize(new { spec = new { volumeName = volume } })), cancellationToken: cancellationToken);
+        var fresh = await client.GetAsync<PersistentVolumeClaim>(claim.Metadata.Name!, claim.Metadata.Namespace, cancellationToken);
+        if (fresh is not null)
+        {
+            await BindClaimAsync(fresh, volume, size, cancellationToken);
+        }
+
+        log.Info("Provisioned volume", ("claim", $"{claim.Metadata.Namespace}/{claim.Metadata.Name}"), ("volume", volume));
+    }
+
+    private async Task EnsureVolumeAsync(string volume, string size, PersistentVolumeClaim claim, CancellationToken cancellationToken)
+    {
+        var pv = await client.GetAsync<PersistentVolume>(volume, cancellationToken: cancellationToken);
+        if (pv is null)
+        {
+            pv = await client.CreateAsync(new PersistentVolume
+            {
+                Metadata = new ObjectMeta { Name = volume },
+                Spec = new PersistentVolumeSpec
+                {
+                    Capacity = new Dictionary<string, string> { ["storage"] = size },
+                    AccessModes = claim.Spec.AccessModes ?? ["ReadWriteOnce"],
+                    StorageClassName = claim.Spec.StorageClassName ?? StorageClass,
+                    PersistentVolumeReclaimPolicy = "Retain",
+                    ClaimRef = new ObjectReference
+                    {
+                        ApiVersion = "v1",
+                        Kind = PersistentVolumeClaim.KindValue,
+                        Namespace = claim.Metadata.Namespace,
+                        Name = claim.Metadata.Name,
+                        Uid = claim.Metadata.Uid,
+                    },
+                    Csi = new CsiPersistentVolumeSource
+                    {
+                        Driver = Driver,
+                        VolumeHandle = volume,
+                        VolumeAttributes = new Dictionary<string, string> { ["path"] = layout.VolumeData(volume) },
+                    },
+                },
+            }, cancellationToken);
+        }
+
+        if (pv.Status?.Phase != "Bound")
+        {
+            await client.PatchAsync<PersistentVolume>(volume, null, KubePatch.Merge("""{"status":{"phase":"Bound"}}"""), "status", cancellationToken);
+        }
+    }
+
+    private async Task<PersistentVolumeClaim> BindClaimAsync(PersistentVolumeClaim claim, string volume, string size, CancellationToken cancellationToken)
+    {
+        if (claim.Status?.Phase == "Bound")
+        {
+            return claim;
+        }
+
+        var status = new PersistentVolumeClaimStatus
+        {
+            Phase = "Bound",
+            AccessModes = claim.Spec.AccessModes ?? ["ReadWriteOnce"],
+            Capacity = new Dictionary<string, string> { ["storage"] = size },
+        };
+        return await client.PatchAsync<PersistentVolumeClaim>(claim.Metadata.Name!, claim.Metadata.Namespace, KubePatch.Merge(KubeJson.Serialize(new { status })), "status", cancellationToken);
+    }
+}
