@@ -9,5 +9,6 @@ namespace Spool.DataPath.Catalog;
 /// </summary>
 public sealed record SegmentRef(int Segment, long Epoch, string DriveId, int Medium, int File, long FirstSequence, long EndSequence)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public TapeFileAddress Address => new(Medium, File);
 }

@@ -136,8 +136,8 @@ internal sealed class BackupSession : IDisposable
         }
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => ProduceAsync(entries, cts.Token), cts.Token);
-        var writer = Task.Run(() => WriteAsync(cts.Token), cts.Token);
+        var producer = Task.Run(() => CancelOnFailure(ProduceAsync(entries, cts.Token), cts), CancellationToken.None);
+        var writer = Task.Run(() => CancelOnFailure(WriteAsync(cts.Token), cts), CancellationToken.None);
         try
         {
             await Task.WhenAll(producer, writer).ConfigureAwait(false);
@@ -184,6 +184,20 @@ internal sealed class BackupSession : IDisposable
         WriteCatalogFile();
         sink.Progress(new BackupProgress(catalog.Count, sourceBytes, logical, stream.BytesWritten, null));
         return Result(BackupOutcome.Completed);
+    }
+
+    /// <summary>Either task failing must stop the other, which may be blocked on the channel between them.</summary>
+    private static async Task CancelOnFailure(Task task, CancellationTokenSource cts)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private BackupResult Result(BackupOutcome outcome) => new(

@@ -19,5 +19,6 @@ public sealed record SourcePosition(
     uint Gid = 0,
     uint Links = 0)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool InProgress => DataOffset >= 0;
 }

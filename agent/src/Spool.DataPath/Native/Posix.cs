@@ -175,9 +175,34 @@ internal static partial class Posix
     /// <summary>Makes a new directory entry durable: fsync on the directory itself.</summary>
     public static void FsyncDirectory(string directory)
     {
-        using var h = File.OpenHandle(directory, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        Fsync(h);
+        var fd = OpenNative(directory, ORdonly | ODirectory | OCloexec);
+        if (fd < 0)
+        {
+            throw LastError($"open {directory}");
+        }
+
+        try
+        {
+            if (FsyncNative(fd) != 0)
+            {
+                throw LastError($"fsync {directory}");
+            }
+        }
+        finally
+        {
+            _ = CloseNative(fd);
+        }
     }
+
+    private const int ORdonly = 0;
+    private const int ODirectory = 0x10000;
+    private const int OCloexec = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenNative(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int CloseNative(int fd);
 
     public static void Ftruncate(SafeFileHandle handle, long length)
     {
