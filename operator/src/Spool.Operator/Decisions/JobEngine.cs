@@ -552,7 +552,7 @@ internal sealed class JobEngine
         if (frame.MounterPod is { } existing)
         {
             var where = existing.Spec.NodeName;
-            Wait(status, MounterPodStarting, $"waiting for mounter pod {existing.Metadata.Name} on node {where} to run", false, failover, frame.Owner);
+            Wait(status, MounterPodStarting, $"mounter pod {existing.Metadata.Name} on node {where} is starting", false, failover, frame.Owner);
             return;
         }
 
@@ -573,7 +573,7 @@ internal sealed class JobEngine
 
         var pod = frame.NewMounterPod!(node);
         after.Add(new CreateMounterPod(Job, pod));
-        Wait(status, MounterPodStarting, $"started mounter pod {pod.Metadata.Name} on node {node}", false, failover, frame.Owner);
+        Wait(status, MounterPodStarting, $"mounter pod {pod.Metadata.Name} on node {node} is starting", false, failover, frame.Owner);
     }
 
     private void Assign(BackupJobStatus status, OwnerResolution owner, IReadOnlyList<string> chosen, FailoverContext? failover)

@@ -14,7 +14,6 @@ public static class TapeDriveDecider
     {
         var drive = observation.Drive;
         var name = drive.Metadata.Name!;
-        var generation = drive.Metadata.Generation ?? 1;
         var status = drive.Status ?? new TapeDriveStatus();
         var actions = new List<OperatorAction>();
         var regarding = new ObjectReference { ApiVersion = drive.ApiVersion ?? SpoolGroup.ApiVersion, Kind = TapeDrive.KindValue, Name = name, Uid = drive.Metadata.Uid };
@@ -65,25 +64,8 @@ public static class TapeDriveDecider
             actions.Add(new RecordEvent(regarding, RecordEvent.Normal, "ReleasedStaleClaim", $"Released the claim of {holder!.Kind} {holder.Job}: {release}"));
         }
 
-        var failed = status.Phase == DrivePhase.Failed && (status.ObservedGeneration ?? generation) >= generation;
-        var phase = failed ? DrivePhase.Failed
-            : drive.Spec.Offline ? DrivePhase.Offline
-            : next.Holder is not null ? DrivePhase.InUse
-            : DrivePhase.Available;
-        var ready = phase is DrivePhase.Available or DrivePhase.InUse;
-        var (reason, message) = phase switch
-        {
-            DrivePhase.Failed => ("Failed", status.LastError ?? "the drive failed"),
-            DrivePhase.Offline => ("Offline", "spec.offline is set: no new claims"),
-            DrivePhase.InUse => ("InUse", $"held by {next.Holder!.Kind} {next.Holder.Job} at epoch {next.Holder.Epoch} on node {next.Holder.Node}"),
-            _ => ("Available", "free"),
-        };
-        var conditions = new List<Condition>
-        {
-            Condition(status.Conditions, JobConditions.Ready, ready, reason, message, generation, observation.Now),
-        };
-        next = next with { Phase = phase, ObservedGeneration = generation, Conditions = conditions };
-        if (status.Phase == DrivePhase.Failed && phase != DrivePhase.Failed)
+        next = Normalize(drive, next, observation.Now);
+        if (status.Phase == DrivePhase.Failed && next.Phase != DrivePhase.Failed)
         {
             actions.Add(new RecordEvent(regarding, RecordEvent.Normal, "Recovered", "The spec changed; the drive is no longer marked Failed"));
         }
@@ -99,6 +81,33 @@ public static class TapeDriveDecider
         }
 
         return actions;
+    }
+
+    /// <summary>
+    /// Phase, observedGeneration and the Ready condition that follow from the spec and the holder. Every writer of a
+    /// drive's status applies it, so that a claim or release does not need a second write to fix the phase.
+    /// </summary>
+    public static TapeDriveStatus Normalize(TapeDrive drive, TapeDriveStatus status, DateTimeOffset now)
+    {
+        var generation = drive.Metadata.Generation ?? 1;
+        var failed = status.Phase == DrivePhase.Failed && (status.ObservedGeneration ?? generation) >= generation;
+        var phase = failed ? DrivePhase.Failed
+            : drive.Spec.Offline ? DrivePhase.Offline
+            : status.Holder is not null ? DrivePhase.InUse
+            : DrivePhase.Available;
+        var ready = phase is DrivePhase.Available or DrivePhase.InUse;
+        var (reason, message) = phase switch
+        {
+            DrivePhase.Failed => ("Failed", status.LastError ?? "the drive failed"),
+            DrivePhase.Offline => ("Offline", "spec.offline is set: no new claims"),
+            DrivePhase.InUse => ("InUse", "held by a job"),
+            _ => ("Available", "free"),
+        };
+        var conditions = new List<Condition>
+        {
+            Condition(status.Conditions, JobConditions.Ready, ready, reason, message, generation, now),
+        };
+        return status with { Phase = phase, ObservedGeneration = generation, Conditions = conditions };
     }
 
     private static Condition Condition(IReadOnlyList<Condition>? current, string type, bool value, string reason, string message, long generation, DateTimeOffset now)

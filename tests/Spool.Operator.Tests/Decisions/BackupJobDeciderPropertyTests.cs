@@ -1,0 +1,158 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Spool.Api.V1Alpha1;
+using Spool.Operator.Decisions;
+using Spool.Operator.Tests.Support;
+
+namespace Spool.Operator.Tests.Decisions;
+
+[TestFixture]
+public sealed class BackupJobDeciderPropertyTests
+{
+    private const int Runs = 400;
+
+    private static Arbitrary<int[]> Choices => Gen.ArrayOf(Gen.Choose(0, 9999)).ToArbitrary();
+
+    [FsCheck.NUnit.Property(MaxTest = Runs)]
+    public Property A_claim_takes_only_a_free_usable_drive_that_reaches_the_holder_node() => Prop.ForAll(Choices, choices =>
+    {
+        var observation = Scenario.Build(choices);
+        var actions = BackupJobDecider.Decide(observation);
+        var me = BackupJobDecider.RefOf(observation.Job);
+        var claims = actions.OfType<ClaimDrive>().ToList();
+        claims.Select(c => c.Drive).Should().OnlyHaveUniqueItems();
+        foreach (var claim in claims)
+        {
+            var drive = observation.Cluster.FindDrive(claim.Drive);
+            drive.Should().NotBeNull();
+            DriveArbiter.IsFreeFor(drive!, me).Should().BeTrue("a claim must never take a drive another job holds");
+            DriveArbiter.IsUsable(drive!).Should().BeTrue();
+            DriveArbiter.Reaches(drive!, observation.Cluster.FindNode(claim.Holder.Node)).Should().BeTrue();
+            claim.Holder.Job.Should().Be(me.Key);
+            claim.ExpectedResourceVersion.Should().Be(drive!.Metadata.ResourceVersion);
+        }
+    });
+
+    [FsCheck.NUnit.Property(MaxTest = Runs)]
+    public Property A_claim_belongs_to_a_job_that_ends_the_decision_running_on_the_holder_node_at_the_holder_epoch() => Prop.ForAll(Choices, choices =>
+    {
+        var observation = Scenario.Build(choices);
+        var actions = BackupJobDecider.Decide(observation);
+        var outcome = Simulation.Apply(observation, actions);
+        outcome.Conflict.Should().BeFalse("the simulation starts from the observation itself");
+        var status = outcome.Observation.Job.Status;
+        foreach (var claim in actions.OfType<ClaimDrive>())
+        {
+            status.Should().NotBeNull();
+            status!.Phase.Should().Be(BackupPhase.Running);
+            status.Node.Should().Be(claim.Holder.Node);
+            status.Epoch.Should().Be(claim.Holder.Epoch);
+            status.Drives!.Select(d => d.Name).Should().Contain(claim.Drive);
+        }
+    });
+
+    [FsCheck.NUnit.Property(MaxTest = Runs)]
+    public Property Every_drive_a_running_job_lists_is_held_by_it_at_its_epoch_on_its_node() => Prop.ForAll(Choices, choices =>
+    {
+        var observation = Scenario.Build(choices);
+        var outcome = Simulation.Apply(observation, BackupJobDecider.Decide(observation));
+        var job = outcome.Observation.Job;
+        if (outcome.Deleted || job.Metadata.DeletionTimestamp is not null || job.Status?.Phase != BackupPhase.Running)
+        {
+            return;
+        }
+
+        foreach (var held in job.Status.Drives ?? [])
+        {
+            var drive = outcome.Observation.Cluster.FindDrive(held.Name)!;
+            drive.Status!.Holder.Should().NotBeNull();
+            drive.Status.Holder!.Epoch.Should().Be(job.Status.Epoch);
+            drive.Status.Holder.Node.Should().Be(job.Status.Node);
+            DriveArbiter.IsHeldBy(drive, BackupJobDecider.RefOf(job)).Should().BeTrue();
+        }
+
+        var otherRunningDrives = outcome.Observation.Cluster.Drives
+            .Where(d => DriveArbiter.IsHeldBy(d, BackupJobDecider.RefOf(job)))
+            .Select(d => d.Metadata.Name)
+            .Except((job.Status.Drives ?? []).Select(d => d.Name));
+        otherRunningDrives.Should().BeEmpty("a running job holds exactly the drives it lists");
+    });
+
+    [FsCheck.NUnit.Property(MaxTest = Runs)]
+    public Property A_running_job_is_assigned_only_to_the_healthy_owner_of_its_volume() => Prop.ForAll(Choices, choices =>
+    {
+        var observation = Scenario.Build(choices);
+        var outcome = Simulation.Apply(observation, BackupJobDecider.Decide(observation));
+        var after = outcome.Observation;
+        var status = after.Job.Status;
+        if (outcome.Deleted || after.Job.Metadata.DeletionTimestamp is not null || status?.Phase != BackupPhase.Running)
+        {
+            return;
+        }
+
+        var owner = OwnerResolver.Resolve(
+            new OwnerQuery
+            {
+                Namespace = "apps",
+                ClaimName = "data",
+                Claim = after.Claim,
+                Volume = after.Volume,
+                Pods = after.Pods,
+                Attachments = after.Attachments,
+                PreferredNode = status.Node,
+                MounterPod = MounterPods.NameFor(BackupJobDecider.RefOf(after.Job)),
+            },
+            after.Cluster);
+        owner.Node.Should().Be(status.Node);
+        NodeHealth.Check(after.Cluster, status.Node!).Should().BeNull();
+        after.Job.Metadata.Labels.Should().ContainKey(Spool.Api.V1Alpha1.SpoolGroup.NodeLabel).WhoseValue.Should().Be(status.Node);
+    });
+
+    [FsCheck.NUnit.Property(MaxTest = Runs)]
+    public Property Deciding_again_after_the_actions_are_applied_yields_nothing() => Prop.ForAll(Choices, choices =>
+    {
+        var observation = Scenario.Build(choices);
+        var first = BackupJobDecider.Decide(observation);
+        var outcome = Simulation.Apply(observation, first);
+        if (outcome.Deleted)
+        {
+            return;
+        }
+
+        var second = BackupJobDecider.Decide(outcome.Observation);
+        second.Where(a => a is not RequeueAfter).Should().BeEmpty("the first decision [{0}] should have left nothing to do", string.Join(", ", first.Select(a => a.GetType().Name)));
+    });
+
+    [FsCheck.NUnit.Property(MaxTest = Runs)]
+    public Property The_epoch_never_falls_and_the_node_changes_only_with_a_new_epoch() => Prop.ForAll(Choices, choices =>
+    {
+        var observation = Scenario.Build(choices);
+        var before = observation.Job.Status;
+        var after = Simulation.Apply(observation, BackupJobDecider.Decide(observation)).Observation.Job.Status;
+        if (before is null || after is null)
+        {
+            return;
+        }
+
+        after.Epoch.Should().BeGreaterThanOrEqualTo(before.Epoch);
+        if (after.Phase == BackupPhase.Running && before.Phase == BackupPhase.Running && after.Node != before.Node)
+        {
+            after.Epoch.Should().BeGreaterThan(before.Epoch);
+        }
+    });
+
+    [FsCheck.NUnit.Property(MaxTest = Runs)]
+    public Property Nothing_of_an_older_epoch_survives_in_a_running_job() => Prop.ForAll(Choices, choices =>
+    {
+        var observation = Scenario.Build(choices);
+        var job = Simulation.Apply(observation, BackupJobDecider.Decide(observation)).Observation.Job;
+        var after = job.Status;
+        if (after?.Phase != BackupPhase.Running || job.Metadata.DeletionTimestamp is not null)
+        {
+            return;
+        }
+
+        (after.Checkpoint is null || after.Checkpoint.Epoch == after.Epoch).Should().BeTrue();
+        (after.Report is null || after.Report.Epoch == after.Epoch).Should().BeTrue();
+    });
+}
