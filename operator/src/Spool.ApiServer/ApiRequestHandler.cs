@@ -798,7 +798,10 @@ public sealed class ApiRequestHandler
     private async Task ReviewAsync(HttpContext context, RequestTarget target)
     {
         var raw = await ReadBodyAsync(context);
-        var body = ParseJson(raw) as JsonObject ?? throw StatusFactory.BadRequest("the body must be a JSON object");
+        // Typed clients (kubectl auth can-i) send protobuf; the answer does not depend on the question.
+        var body = (context.Request.ContentType ?? string.Empty).Contains("protobuf", StringComparison.Ordinal)
+            ? new JsonObject()
+            : ParseJson(raw) as JsonObject ?? throw StatusFactory.BadRequest("the body must be a JSON object");
         body["apiVersion"] = "authorization.k8s.io/v1";
         body["metadata"] ??= new JsonObject();
         body["metadata"]!.AsObject()["creationTimestamp"] = null;

@@ -5,7 +5,7 @@ namespace Spool.ApiServer;
 
 /// <summary>
 /// Decodes the Kubernetes protobuf envelope for the few kinds typed Go clients send that way to this server:
-/// Secret and ConfigMap (helm's release storage), plus DeleteOptions. Other kinds get 415 so clients use JSON.
+/// Secret and ConfigMap (helm's release storage), Namespace and ServiceAccount (kubectl create), plus DeleteOptions. Other kinds get 415 so clients use JSON.
 /// </summary>
 public static class ProtobufDecoder
 {
@@ -61,6 +61,7 @@ public static class ProtobufDecoder
             "Secret" => Secret(raw),
             "ConfigMap" => ConfigMap(raw),
             "DeleteOptions" => DeleteOptions(raw),
+            "Namespace" or "ServiceAccount" => MetadataOnly(raw),
             _ => throw StatusFactory.UnsupportedMediaType("application/vnd.kubernetes.protobuf"),
         };
         if (!string.IsNullOrEmpty(apiVersion))
@@ -153,6 +154,27 @@ public static class ProtobufDecoder
                 default:
                     reader.Skip(wire);
                     break;
+            }
+        }
+
+        return obj;
+    }
+
+    /// <summary>Kinds whose other fields are server-owned or rarely sent (Namespace spec/status, ServiceAccount secrets).</summary>
+    private static JsonObject MetadataOnly(ReadOnlySpan<byte> raw)
+    {
+        var obj = new JsonObject();
+        var reader = new ProtobufReader(raw);
+        while (!reader.End)
+        {
+            var (field, wire) = reader.ReadTag();
+            if (field == 1 && wire == 2)
+            {
+                obj["metadata"] = ObjectMeta(reader.ReadBytes());
+            }
+            else
+            {
+                reader.Skip(wire);
             }
         }
 
