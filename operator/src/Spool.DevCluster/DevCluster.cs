@@ -286,7 +286,7 @@ public sealed class DevCluster : IAsyncDisposable
 
             await Client.CreateAsync(new TapeDrive
             {
-                Metadata = new ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["dev.spool.dev/pool"] = "default" } },
+                Metadata = new ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["spool.dev/pool"] = "default" } },
                 Spec = new TapeDriveSpec { Type = Api.V1Alpha1.DriveType.Directory, Path = path, Nodes = Options.DriveNodes?.Invoke(i) },
             }, cancellationToken);
         }

@@ -5,4 +5,5 @@ var root = new RootCommand("spool-dev: the embedded multi-node Spool cluster, it
 root.Add(UpCommand.Create());
 root.Add(FaultCommand.Create());
 root.Add(FaultCommand.CreateStatus());
+root.Add(DemoCommand.Create());
 return await root.Parse(args).InvokeAsync();
