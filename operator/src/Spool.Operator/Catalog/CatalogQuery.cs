@@ -54,6 +54,19 @@ public static class CatalogQuery
     public static CatalogEntry? Find(IReadOnlyList<CatalogEntry> entries, string backupId) =>
         entries.FirstOrDefault(e => e.BackupId == backupId);
 
+    /// <summary>The entry in the shape a RestoreJob's status and the drive demand use.</summary>
+    public static CatalogLocation ToLocation(CatalogEntry entry) => new()
+    {
+        BackupId = entry.BackupId,
+        Drives = entry.Drives,
+        Redundancy = entry.Redundancy,
+        Bytes = entry.Bytes,
+        Files = entry.Files,
+        Parent = entry.Parent,
+        CatalogDigest = entry.CatalogDigest,
+        Verified = entry.Verified,
+    };
+
     private static Dictionary<string, CatalogEntry> Index(IReadOnlyList<CatalogEntry> entries)
     {
         var byId = new Dictionary<string, CatalogEntry>(StringComparer.Ordinal);
