@@ -62,9 +62,10 @@ internal static class BackupCommand
         var label = new Option<string?>("--label") { Description = "Free-form label stored with the backup." };
         var backupId = new Option<string?>("--backup-id") { Description = "Id for the new backup (default: random)." };
         var verbose = new Option<bool>("--verbose") { Description = "Print progress to stderr." };
+        var rateLimit = new Option<long>("--rate-limit") { Description = "Limit drive writes to N bytes per second (0 = unlimited)." };
 
         var create = new Command("create", "Back up a directory to a drive");
-        foreach (var o in new Option[] { source, drive, checkpointFile, resume, checkpointBytes, checkpointSeconds, compression, keyFile, keyId, incremental, blockSize, capacity, epoch, label, backupId, verbose })
+        foreach (var o in new Option[] { source, drive, checkpointFile, resume, checkpointBytes, checkpointSeconds, compression, keyFile, keyId, incremental, blockSize, capacity, epoch, label, backupId, verbose, rateLimit })
         {
             create.Options.Add(o);
         }
@@ -99,6 +100,7 @@ internal static class BackupCommand
                 ResumeFrom = from,
                 IncrementalFrom = from?.IncrementalFrom ?? (parse.GetValue(incremental) is { } inc ? CliOptions.ParseBackupId(inc) : null),
                 Label = from?.Label ?? parse.GetValue(label),
+                RateLimitBytesPerSecond = parse.GetValue(rateLimit),
             };
             var sink = new CheckpointFileSink(parse.GetValue(checkpointFile), parse.GetValue(verbose));
             var result = await new BackupEngine().RunAsync(request, sink, ct).ConfigureAwait(false);

@@ -42,5 +42,8 @@ public sealed record BackupRequest
 
     public string? Label { get; init; }
 
+    /// <summary>Upper bound on drive throughput in bytes per second (0 = unlimited), to leave bandwidth to the workload.</summary>
+    public long RateLimitBytesPerSecond { get; init; }
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -117,6 +117,7 @@ internal sealed class BackupSession : IDisposable
 
         var template = new SegmentHeaderInfo
         {
+            // Segment and FirstSequence are filled in per segment by the stream writer.
             BackupId = backupId,
             Role = SegmentRole.Data,
             Segment = firstSegment,
@@ -613,6 +614,8 @@ internal sealed class BackupSession : IDisposable
         var packed = compressor is null ? null : new byte[target.BlockSize];
         long packedLogical = 0;
         lastProgressTimestamp = time.GetTimestamp();
+        var rateBaseTimestamp = lastProgressTimestamp;
+        var rateBaseBytes = s.BytesWritten;
 
         void EmitPacked()
         {
@@ -674,6 +677,15 @@ internal sealed class BackupSession : IDisposable
                     s.Sync();
                     s.Finish();
                     break;
+            }
+
+            if (request.RateLimitBytesPerSecond > 0)
+            {
+                var due = TimeSpan.FromSeconds((double)(s.BytesWritten - rateBaseBytes) / request.RateLimitBytesPerSecond) - time.GetElapsedTime(rateBaseTimestamp);
+                if (due > TimeSpan.FromMilliseconds(1))
+                {
+                    await Task.Delay(due, time, ct).ConfigureAwait(false);
+                }
             }
 
             if (time.GetElapsedTime(lastProgressTimestamp) >= TimeSpan.FromSeconds(1))
@@ -749,24 +761,12 @@ internal sealed class BackupSession : IDisposable
     {
         var s = stream!;
         var chain = s.Chain(nextSequence);
-        var doc = new CatalogDocument(backupId, catalog, blockIndex);
-        var compressed = new MemoryStream();
-        using (var z = new System.IO.Compression.DeflateStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-        {
-            System.Text.Json.JsonSerializer.Serialize(z, doc, SpoolJson.Options);
-        }
-
-        var bytes = compressed.ToArray();
-        var catalogSha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var blocks = (bytes.Length + PayloadCapacity - 1) / PayloadCapacity;
         var trailer = new BackupTrailer
         {
             BackupId = backupId,
             Epoch = request.Epoch,
             Chain = chain,
-            CatalogBlocks = blocks,
-            CatalogBytes = bytes.Length,
-            CatalogSha256 = catalogSha,
+            CatalogSha256 = string.Empty,
             Entries = catalog.Count,
             Files = catalog.Count(e => e.Type == EntryType.File),
             SourceBytes = catalog.Where(e => e.Type == EntryType.File).Sum(e => e.Size),
@@ -779,77 +779,7 @@ internal sealed class BackupSession : IDisposable
             StartedAt = startedAt,
             FinishedAt = time.GetUtcNow(),
         };
-        var segment = chain.Max(c => c.Segment) + 1;
-        var nextMedium = false;
-        while (true)
-        {
-            using var w = target.AppendFile(nextMedium);
-            if (TryWriteCatalog(w, segment, bytes, blocks, trailer))
-            {
-                return;
-            }
-
-            nextMedium = true;
-        }
-    }
-
-    private bool TryWriteCatalog(ITapeFileWriter w, int segment, byte[] bytes, int blocks, BackupTrailer trailer)
-    {
-        var block = new byte[target.BlockSize];
-        if (!w.HasRoomForBlock)
-        {
-            return false;
-        }
-
-        var info = new SegmentHeaderInfo
-        {
-            BackupId = backupId,
-            Role = SegmentRole.Catalog,
-            Segment = segment,
-            Epoch = request.Epoch,
-            BlockSize = target.BlockSize,
-            Compression = request.Compression,
-            Encryption = request.Encryption is null ? null : "aes-256-gcm",
-            KeyId = request.Encryption?.KeyId,
-            IncrementalFrom = request.IncrementalFrom,
-            Label = request.Label,
-            CreatedAt = time.GetUtcNow(),
-        };
-        var json = SpoolJson.Serialize(info);
-        json.CopyTo(block, BlockHeader.Size);
-        codec.Seal(block, new BlockHeader(BlockKind.SegmentHeader, CompressionKind.None, BlockFlags.None, backupId, 0, request.Epoch, 0, segment, json.Length, json.Length), allowEncryption: false);
-        w.WriteBlock(block);
-        for (var i = 0; i < blocks; i++)
-        {
-            if (!w.HasRoomForBlock)
-            {
-                return false;
-            }
-
-            var off = i * PayloadCapacity;
-            var len = Math.Min(PayloadCapacity, bytes.Length - off);
-            bytes.AsSpan(off, len).CopyTo(block.AsSpan(BlockHeader.Size));
-            codec.Seal(block, new BlockHeader(BlockKind.Catalog, CompressionKind.Deflate, BlockFlags.None, backupId, i + 1, request.Epoch, off, segment, len, len));
-            w.WriteBlock(block);
-        }
-
-        if (!w.HasRoomForBlock)
-        {
-            return false;
-        }
-
-        var t = SpoolJson.Serialize(trailer);
-        if (t.Length > PayloadCapacity)
-        {
-            throw new InvalidOperationException("trailer does not fit one block; use a larger block size");
-        }
-
-        Array.Clear(block);
-        t.CopyTo(block, BlockHeader.Size);
-        codec.Seal(block, new BlockHeader(BlockKind.Trailer, CompressionKind.None, BlockFlags.None, backupId, blocks + 1, request.Epoch, 0, segment, t.Length, t.Length), allowEncryption: false);
-        w.WriteBlock(block);
-        w.Close();
-        return true;
+        CatalogFileWriter.Write(target, codec, new CatalogDocument(backupId, catalog, blockIndex), trailer, chain.Max(c => c.Segment) + 1, time);
     }
 
     public void Dispose()
