@@ -48,10 +48,11 @@ chart-lint: tools
 	.tools/bin/helm lint charts/spool
 	.tools/bin/helm template spool charts/spool > /dev/null
 
-# The same publish commands the Dockerfile runs.
+# The same publish commands the Dockerfile runs: self-contained for linux-x64, so that the images need only
+# the runtime-deps base.
 publish:
-	$(DOTNET) publish operator/src/Spool.Operator -c Release -o artifacts/publish/operator
-	$(DOTNET) publish agent/src/Spool.Agent -c Release -o artifacts/publish/agent
+	$(DOTNET) publish operator/src/Spool.Operator -c Release -r linux-x64 --self-contained -o artifacts/publish/operator
+	$(DOTNET) publish agent/src/Spool.Agent -c Release -r linux-x64 --self-contained -o artifacts/publish/agent
 
 clean:
 	rm -rf artifacts
