@@ -1,0 +1,9 @@
+namespace Spool.DataPath.Tests;
+
+public sealed class SimulatedCrashException : Exception
+{
+    public SimulatedCrashException()
+        : base("simulated crash")
+    {
+    }
+}
