@@ -115,7 +115,12 @@ public sealed class AgentHost
                 MarkStartupHandBacks(jobKind);
             }
 
+            var before = _backupsSynced && _restoresSynced && _drivesSynced;
             synced = synced || first;
+            if (!before && _backupsSynced && _restoresSynced && _drivesSynced)
+            {
+                _context.Log.Info("Watches synced", "backupJobs", _backups.Items().Count, "restoreJobs", _restores.Items().Count, "tapeDrives", _drives.Items().Count, "handBacks", _handBack.Count);
+            }
         }
 
         Evaluate();

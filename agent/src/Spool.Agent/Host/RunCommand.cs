@@ -60,9 +60,19 @@ public static class RunCommand
                 HealthPort = parse.GetValue(healthPort),
                 SnapshotTimeout = TimeSpan.FromSeconds(parse.GetValue(snapshotTimeout)),
             };
-            var configuration = parse.GetValue(kubeconfig) is { } path
-                ? KubernetesClientConfiguration.FromKubeconfig(path, parse.GetValue(context))
-                : KubernetesClientConfiguration.FromDefault(parse.GetValue(context));
+            KubernetesClientConfiguration configuration;
+            try
+            {
+                configuration = parse.GetValue(kubeconfig) is { } path
+                    ? KubernetesClientConfiguration.FromKubeconfig(path, parse.GetValue(context))
+                    : KubernetesClientConfiguration.FromDefault(parse.GetValue(context));
+            }
+            catch (KubeConfigException error)
+            {
+                await Console.Error.WriteLineAsync("spool-agent run: " + error.Message).ConfigureAwait(false);
+                return 2;
+            }
+
             return await RunAsync(options, configuration, TimeProvider.System, Console.Out, cancellationToken).ConfigureAwait(false);
         });
         return command;
