@@ -382,6 +382,11 @@ public sealed class DevCluster : IAsyncDisposable
         };
         var process = ManagedProcess.Start(new ProcessSpec($"agent {node.Name}", "dotnet", args, env, Layout.LogFile("agent-" + node.Name), Layout.Root), Options.TimeProvider);
         node.Agent = process;
+        if (Options.AgentCpuLimit is { } limit && limit < 1)
+        {
+            _ = Task.Run(() => process.ThrottleAsync(limit, TimeSpan.FromMilliseconds(100), Options.TimeProvider, stopping.Token), CancellationToken.None);
+        }
+
         Log.Info("Started agent", ("node", node.Name), ("pid", process.Pid), ("start", node.AgentStarts));
         WriteProcessFile();
     }

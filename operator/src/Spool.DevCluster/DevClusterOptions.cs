@@ -41,6 +41,12 @@ public sealed record DevClusterOptions
     /// <summary>Reachability of drive i: the nodes listed, or every node when null.</summary>
     public Func<int, IReadOnlyList<string>?>? DriveNodes { get; init; }
 
+    /// <summary>
+    /// CPU limit of each agent, as a fraction of one period in which it may run (like <c>resources.limits.cpu</c>); null is
+    /// unlimited. Tests use it to make small backups last long enough to fail them mid-stream.
+    /// </summary>
+    public double? AgentCpuLimit { get; init; }
+
     /// <summary>Extra arguments for every operator replica (after the standard ones).</summary>
     public IReadOnlyList<string> OperatorArguments { get; init; } = [];
 

@@ -12,6 +12,7 @@ public sealed class ManagedProcess : IDisposable
     private readonly Process process;
     private readonly StreamWriter log;
     private readonly object logGate = new();
+    private readonly object signalGate = new();
     private readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ManagedProcess(ProcessSpec spec, Process process, StreamWriter log, DateTimeOffset started)
@@ -150,14 +151,79 @@ public sealed class ManagedProcess : IDisposable
 
     public void Pause()
     {
-        Signals.Send(Pid, Signals.SigStop);
-        Paused = true;
+        lock (signalGate)
+        {
+            Signals.Send(Pid, Signals.SigStop);
+            Paused = true;
+        }
     }
 
     public void Resume()
     {
-        Signals.Send(Pid, Signals.SigCont);
-        Paused = false;
+        lock (signalGate)
+        {
+            Signals.Send(Pid, Signals.SigCont);
+            Paused = false;
+        }
+    }
+
+    /// <summary>
+    /// A CPU limit like a pod's <c>resources.limits.cpu</c> enforced by CFS quota: in every period the process runs for
+    /// <paramref name="fraction"/> of it and is stopped for the rest. A process paused by a fault stays paused.
+    /// </summary>
+    public async Task ThrottleAsync(double fraction, TimeSpan period, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (fraction >= 1)
+        {
+            return;
+        }
+
+        var run = period * fraction;
+        var stop = period - run;
+        try
+        {
+            while (!HasExited && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(run, timeProvider, cancellationToken);
+                if (!Signal(Signals.SigStop))
+                {
+                    return;
+                }
+
+                try
+                {
+                    await Task.Delay(stop, timeProvider, cancellationToken);
+                }
+                finally
+                {
+                    Signal(Signals.SigCont);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private bool Signal(int signal)
+    {
+        lock (signalGate)
+        {
+            if (Paused || HasExited)
+            {
+                return !HasExited;
+            }
+
+            try
+            {
+                Signals.Send(Pid, signal);
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
     }
 
     /// <summary>SIGTERM, then kill -9 after the grace period.</summary>
