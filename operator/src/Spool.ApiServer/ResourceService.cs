@@ -47,7 +47,9 @@ public sealed partial class ResourceService
         }
     }
 
-    public StoredObject Create(ResourceType type, string? ns, JsonObject body, WriteOptions options)
+    public StoredObject Create(ResourceType type, string? ns, JsonObject body, WriteOptions options) => Create(type, ns, body, options, null);
+
+    private StoredObject Create(ResourceType type, string? ns, JsonObject body, WriteOptions options, JsonObject? appliedConfiguration)
     {
         CheckTypeMeta(type, body);
         var meta = Metadata(body);
@@ -101,7 +103,7 @@ public sealed partial class ResourceService
         meta.Remove("managedFields");
         if (options.FieldManager is not null)
         {
-            ManagedFields.Record(body, options.FieldManager ?? "unknown", "Update", type.ApiVersion, now, ManagedFields.FieldSet(body), null);
+            ManagedFields.Record(body, options.FieldManager, appliedConfiguration is null ? "Update" : "Apply", type.ApiVersion, now, ManagedFields.FieldSet(appliedConfiguration ?? body), null);
         }
 
         if (type.StorageKey == CrdKey)
@@ -165,6 +167,7 @@ public sealed partial class ResourceService
                 throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
             }
 
+            CheckMetadataShape(applied);
             var appliedMeta = Metadata(applied);
             if (appliedMeta["name"]?.GetValue<string>() is { } appliedName && appliedName != name)
             {
@@ -182,13 +185,7 @@ public sealed partial class ResourceService
 
                 try
                 {
-                    var created = Create(type, ns, fresh, options with { FieldManager = null });
-                    if (options.DryRun)
-                    {
-                        return created;
-                    }
-
-                    return Mutate(type, ns, name, options, current => RecordApply(type, current!.ToJsonObject(), applied, options.FieldManager, null), false, "Apply", recordManager: false);
+                    return Create(type, ns, fresh, options, applied);
                 }
                 catch (ApiException e) when (e.Reason == "AlreadyExists")
                 {
