@@ -6,4 +6,5 @@ root.Add(UpCommand.Create());
 root.Add(FaultCommand.Create());
 root.Add(FaultCommand.CreateStatus());
 root.Add(DemoCommand.Create());
+root.Add(ChaosCommand.Create());
 return await root.Parse(args).InvokeAsync();
