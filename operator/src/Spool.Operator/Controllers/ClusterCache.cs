@@ -1,0 +1,277 @@
+using Spool.Api;
+using Spool.Api.Core;
+using Spool.Api.V1Alpha1;
+using Spool.Kube.Informers;
+using Spool.Operator.Decisions;
+
+namespace Spool.Operator.Controllers;
+
+/// <summary>
+/// The operator's view of the cluster: one informer per resource it reads (jobs, drives, pods, claims, volumes,
+/// attachments, nodes, the agents' Leases), with our own recent writes laid over them, and the observations the
+/// deciders read built from it. Everything here is rebuilt from a LIST when a new leader starts.
+/// </summary>
+public sealed class ClusterCache
+{
+    public const string PodClaimIndex = "claim";
+    public const string AttachmentVolumeIndex = "volume";
+
+    private readonly TimeProvider _time;
+    private readonly Lock _queueLock = new();
+    private (long Stamp, IReadOnlyList<QueuedJob> Queue)? _queue;
+
+    public ClusterCache(SharedInformerFactory factory, OperatorSettings settings, TimeProvider time)
+    {
+        Settings = settings;
+        _time = time;
+        BackupJobs = factory.GetInformer(new InformerOptions<BackupJob> { Indexers = JobIndexes.ForBackups() });
+        RestoreJobs = factory.GetInformer(new InformerOptions<RestoreJob> { Indexers = JobIndexes.ForRestores() });
+        Drives = factory.GetInformer(new InformerOptions<TapeDrive>());
+        Pods = factory.GetInformer(new InformerOptions<Pod>
+        {
+            Indexers = new Dictionary<string, Func<Pod, IEnumerable<string>>>
+            {
+                [PodClaimIndex] = p => (p.Spec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null).Select(v => $"{p.Metadata.Namespace}/{v.PersistentVolumeClaim!.ClaimName}").Distinct(),
+            },
+        });
+        Claims = factory.GetInformer(new InformerOptions<PersistentVolumeClaim>());
+        Volumes = factory.GetInformer(new InformerOptions<PersistentVolume>());
+        Attachments = factory.GetInformer(new InformerOptions<VolumeAttachment>
+        {
+            Indexers = new Dictionary<string, Func<VolumeAttachment, IEnumerable<string>>>
+            {
+                [AttachmentVolumeIndex] = a => a.Spec.Source.PersistentVolumeName is { } pv ? [pv] : [],
+            },
+        });
+        Nodes = factory.GetInformer(new InformerOptions<Node>());
+        Leases = factory.GetInformer(new InformerOptions<Lease> { Namespace = settings.AgentNamespace });
+    }
+
+    public OperatorSettings Settings { get; }
+
+    public Informer<BackupJob> BackupJobs { get; }
+
+    public Informer<RestoreJob> RestoreJobs { get; }
+
+    public Informer<TapeDrive> Drives { get; }
+
+    public Informer<Pod> Pods { get; }
+
+    public Informer<PersistentVolumeClaim> Claims { get; }
+
+    public Informer<PersistentVolume> Volumes { get; }
+
+    public Informer<VolumeAttachment> Attachments { get; }
+
+    public Informer<Node> Nodes { get; }
+
+    public Informer<Lease> Leases { get; }
+
+    public ObjectOverlay<BackupJob> BackupOverlay { get; } = new();
+
+    public ObjectOverlay<RestoreJob> RestoreOverlay { get; } = new();
+
+    public ObjectOverlay<TapeDrive> DriveOverlay { get; } = new();
+
+    public IEnumerable<IInformer> All => [BackupJobs, RestoreJobs, Drives, Pods, Claims, Volumes, Attachments, Nodes, Leases];
+
+    public BackupJob? GetBackupJob(string key) => BackupOverlay.Resolve(key, BackupJobs.Store.Get(key));
+
+    public RestoreJob? GetRestoreJob(string key) => RestoreOverlay.Resolve(key, RestoreJobs.Store.Get(key));
+
+    public TapeDrive? GetDrive(string name) => DriveOverlay.Resolve(name, Drives.Store.Get(name));
+
+    public IReadOnlyList<TapeDrive> ListDrives() =>
+        Drives.Store.List().Select(d => DriveOverlay.Resolve(d.Metadata.Name!, d)!).OrderBy(d => d.Metadata.Name, StringComparer.Ordinal).ToList();
+
+    public ClusterSnapshot Snapshot(JobRef? exclude, string? excludeRunningNode)
+    {
+        var drives = ListDrives();
+        var nodes = Nodes.Store.List();
+        var running = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            var name = node.Metadata.Name!;
+            var count = BackupJobs.Store.ByIndex(JobIndexes.RunningNode, name).Count + RestoreJobs.Store.ByIndex(JobIndexes.RunningNode, name).Count;
+            if (name == excludeRunningNode)
+            {
+                count--;
+            }
+
+            running[name] = Math.Max(0, count);
+        }
+
+        return new ClusterSnapshot
+        {
+            Drives = drives,
+            Nodes = nodes,
+            AgentLeases = Leases.Store.List(),
+            RunningPerNode = running,
+            Queue = Queue(drives, nodes),
+            Now = _time.GetUtcNow(),
+            Settings = Settings,
+        };
+    }
+
+    public BackupJobObservation ObserveBackup(BackupJob job, Secret? encryptionSecret)
+    {
+        var ns = job.Metadata.Namespace ?? "default";
+        var claimName = job.Spec.Source.PersistentVolumeClaim;
+        var claim = claimName is null ? null : Claims.Store.Get(ns, claimName);
+        var volume = claim?.Spec.VolumeName is { } pv ? Volumes.Store.Get(pv) : null;
+        var runningNode = job.Status is { Phase: BackupPhase.Running } s ? s.Node : null;
+        return new BackupJobObservation
+        {
+            Job = job,
+            Claim = claim,
+            Volume = volume,
+            Pods = claimName is null ? [] : Pods.Store.ByIndex(PodClaimIndex, $"{ns}/{claimName}"),
+            Attachments = volume is null ? [] : Attachments.Store.ByIndex(AttachmentVolumeIndex, volume.Metadata.Name!),
+            EncryptionSecret = encryptionSecret,
+            Cluster = Snapshot(BackupJobDecider.RefOf(job), runningNode),
+        };
+    }
+
+    public RestoreJobObservation ObserveRestore(RestoreJob job)
+    {
+        var ns = job.Metadata.Namespace ?? "default";
+        var claimName = job.Spec.Target?.PersistentVolumeClaim ?? job.Spec.Target?.NewClaim?.Name;
+        var claim = claimName is null ? null : Claims.Store.Get(ns, claimName);
+        var volume = claim?.Spec.VolumeName is { } pv ? Volumes.Store.Get(pv) : null;
+        var runningNode = job.Status is { Phase: RestorePhase.Running } s ? s.Node : null;
+        return new RestoreJobObservation
+        {
+            Job = job,
+            Backups = BackupJobs.Store.List().Where(b => b.Metadata.Namespace == ns).ToList(),
+            Claim = claim,
+            Volume = volume,
+            Pods = claimName is null ? [] : Pods.Store.ByIndex(PodClaimIndex, $"{ns}/{claimName}"),
+            Attachments = volume is null ? [] : Attachments.Store.ByIndex(AttachmentVolumeIndex, volume.Metadata.Name!),
+            Cluster = Snapshot(RestoreJobDecider.RefOf(job), runningNode),
+        };
+    }
+
+    public TapeDriveObservation ObserveDrive(TapeDrive drive)
+    {
+        HolderJob? holder = null;
+        if (drive.Status?.Holder is { } h)
+        {
+            if (h.Kind == RestoreJob.KindValue)
+            {
+                if (GetRestoreJob(h.Job) is { } r)
+                {
+                    holder = new HolderJob(RestoreJobDecider.RefOf(r), r.Status?.Phase is RestorePhase.Succeeded or RestorePhase.Failed or RestorePhase.PartiallySucceeded, r.Metadata.DeletionTimestamp is not null, r.Status?.Epoch ?? 0);
+                }
+            }
+            else if (GetBackupJob(h.Job) is { } b)
+            {
+                holder = new HolderJob(BackupJobDecider.RefOf(b), b.Status?.Phase is BackupPhase.Succeeded or BackupPhase.Failed or BackupPhase.PartiallySucceeded, b.Metadata.DeletionTimestamp is not null, b.Status?.Epoch ?? 0);
+            }
+        }
+
+        return new TapeDriveObservation { Drive = drive, Holder = holder, Now = _time.GetUtcNow(), Settings = Settings };
+    }
+
+    /// <summary>
+    /// The jobs waiting for drives, with their nodes and eligible drives. Rebuilt at most every 200 ms: arbitration
+    /// uses it for fairness only; the claims themselves are optimistic writes.
+    /// </summary>
+    private IReadOnlyList<QueuedJob> Queue(IReadOnlyList<TapeDrive> drives, IReadOnlyList<Node> nodes)
+    {
+        var stamp = _time.GetTimestamp();
+        lock (_queueLock)
+        {
+            if (_queue is { } cached && _time.GetElapsedTime(cached.Stamp, stamp) < TimeSpan.FromMilliseconds(200))
+            {
+                return cached.Queue;
+            }
+        }
+
+        var byName = drives.ToDictionary(d => d.Metadata.Name!, StringComparer.Ordinal);
+        var nodeByName = nodes.ToDictionary(n => n.Metadata.Name!, StringComparer.Ordinal);
+        var snapshot = new ClusterSnapshot { Drives = drives, Nodes = nodes, Settings = Settings };
+        var queue = new List<QueuedJob>();
+
+        void Add(JobRef job, int priority, DateTimeOffset? created, string? node, IReadOnlyList<string> candidates, int width)
+        {
+            if (node is null || !nodeByName.TryGetValue(node, out var nodeObject))
+            {
+                return;
+            }
+
+            var eligible = candidates
+                .Where(c => byName.TryGetValue(c, out var d) && DriveArbiter.IsUsable(d) && DriveArbiter.Reaches(d, nodeObject))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            queue.Add(new QueuedJob(job, priority, created ?? DateTimeOffset.MinValue, node, eligible, width));
+        }
+
+        foreach (var job in BackupJobs.Store.ByIndex(JobIndexes.Queued, JobIndexes.QueuedValue))
+        {
+            var demand = DriveDemands.ForBackup(job.Spec.Destination, snapshot);
+            Add(BackupJobDecider.RefOf(job), job.Spec.Priority, job.Metadata.CreationTimestamp, job.Status?.Volume?.Node, demand.Candidates, demand.Count);
+        }
+
+        foreach (var job in RestoreJobs.Store.ByIndex(JobIndexes.Queued, JobIndexes.QueuedValue))
+        {
+            if (job.Status?.Backup is { } backup)
+            {
+                var demand = RestoreJobDecider.Demand(backup, snapshot);
+                Add(RestoreJobDecider.RefOf(job), 0, job.Metadata.CreationTimestamp, job.Status.Target?.Node, demand.Candidates, demand.Count);
+            }
+        }
+
+        lock (_queueLock)
+        {
+            _queue = (stamp, queue);
+        }
+
+        return queue;
+    }
+
+    /// <summary>Keys of the jobs of both kinds whose volume is the claim <paramref name="claimKey"/> (namespace/claim).</summary>
+    public (IEnumerable<string> Backups, IEnumerable<string> Restores) JobsOfClaim(string claimKey) =>
+        (BackupJobs.Store.ByIndex(JobIndexes.Claim, claimKey).Select(ObjectKey.Of),
+         RestoreJobs.Store.ByIndex(JobIndexes.Claim, claimKey).Select(ObjectKey.Of));
+
+    /// <summary>Jobs running on, or waiting for, a node.</summary>
+    public (IEnumerable<string> Backups, IEnumerable<string> Restores) JobsOfNode(string node) =>
+        (BackupJobs.Store.ByIndex(JobIndexes.RunningNode, node).Concat(BackupJobs.Store.ByIndex(JobIndexes.WaitingNode, node)).Select(ObjectKey.Of).Distinct(StringComparer.Ordinal),
+         RestoreJobs.Store.ByIndex(JobIndexes.RunningNode, node).Concat(RestoreJobs.Store.ByIndex(JobIndexes.WaitingNode, node)).Select(ObjectKey.Of).Distinct(StringComparer.Ordinal));
+
+    /// <summary>The queued jobs that could take <paramref name="drive"/>, best ranked first.</summary>
+    public (IReadOnlyList<string> Backups, IReadOnlyList<string> Restores) QueuedFor(TapeDrive drive, int limit)
+    {
+        var name = drive.Metadata.Name!;
+        var backups = BackupJobs.Store.ByIndex(JobIndexes.Queued, JobIndexes.QueuedValue)
+            .Where(j => j.Spec.Destination.Drives?.Contains(name) == true
+                || (j.Spec.Destination.DriveSelector is { } s && Selectors.Matches(s, drive.Metadata.Labels)))
+            .OrderByDescending(j => j.Spec.Priority)
+            .ThenBy(j => j.Metadata.CreationTimestamp)
+            .Take(limit)
+            .Select(ObjectKey.Of)
+            .ToList();
+        var restores = RestoreJobs.Store.ByIndex(JobIndexes.Queued, JobIndexes.QueuedValue)
+            .Where(j => j.Status?.Backup?.Drives.Contains(name) == true)
+            .OrderBy(j => j.Metadata.CreationTimestamp)
+            .Take(limit)
+            .Select(ObjectKey.Of)
+            .ToList();
+        return (backups, restores);
+    }
+
+    public static string LeaseNode(Lease lease, OperatorSettings settings) =>
+        lease.Metadata.Name is { } name && name.StartsWith(settings.AgentLeasePrefix, StringComparison.Ordinal) ? name[settings.AgentLeasePrefix.Length..] : "";
+
+    public static IEnumerable<string> ClaimsOf(Pod pod) =>
+        (pod.Spec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null).Select(v => $"{pod.Metadata.Namespace}/{v.PersistentVolumeClaim!.ClaimName}").Distinct(StringComparer.Ordinal);
+
+    public static ObjectReference Reference(IKubernetesObject o) => new()
+    {
+        ApiVersion = o.ApiVersion,
+        Kind = o.Kind,
+        Namespace = o.Metadata.Namespace,
+        Name = o.Metadata.Name,
+        Uid = o.Metadata.Uid,
+    };
+}

@@ -1,0 +1,43 @@
+using Spool.Api.V1Alpha1;
+using Spool.Operator.Decisions;
+
+namespace Spool.Operator.Controllers;
+
+/// <summary>Secondary indexes of the job informers, so that an event on a pod, claim, node or drive finds its jobs.</summary>
+public static class JobIndexes
+{
+    /// <summary>namespace/claim of the volume a job reads or writes.</summary>
+    public const string Claim = "claim";
+
+    /// <summary>Node of a job in phase Running.</summary>
+    public const string RunningNode = "runningNode";
+
+    /// <summary>Node the volume of a waiting job lives on.</summary>
+    public const string WaitingNode = "waitingNode";
+
+    /// <summary>"queued" for jobs waiting for a drive or a stream slot, the arbiter's queue.</summary>
+    public const string Queued = "queued";
+
+    public const string QueuedValue = "queued";
+
+    public static readonly IReadOnlySet<string> QueueReasons = new HashSet<string>(StringComparer.Ordinal) { JobEngine.WaitingForDrive, JobEngine.NodeBusy };
+
+    public static IReadOnlyDictionary<string, Func<BackupJob, IEnumerable<string>>> ForBackups() => new Dictionary<string, Func<BackupJob, IEnumerable<string>>>
+    {
+        [Claim] = j => j.Spec.Source.PersistentVolumeClaim is { } c ? [$"{j.Metadata.Namespace}/{c}"] : [],
+        [RunningNode] = j => j.Status is { Phase: BackupPhase.Running, Node: { } n } ? [n] : [],
+        [WaitingNode] = j => j.Status is { Phase: BackupPhase.Waiting or BackupPhase.Pending, Volume.Node: { } n } ? [n] : [],
+        [Queued] = j => j.Status?.Phase == BackupPhase.Waiting && j.Metadata.DeletionTimestamp is null && IsQueued(j.Status.Conditions) ? [QueuedValue] : [],
+    };
+
+    public static IReadOnlyDictionary<string, Func<RestoreJob, IEnumerable<string>>> ForRestores() => new Dictionary<string, Func<RestoreJob, IEnumerable<string>>>
+    {
+        [Claim] = j => (j.Spec.Target?.PersistentVolumeClaim ?? j.Spec.Target?.NewClaim?.Name) is { } c ? [$"{j.Metadata.Namespace}/{c}"] : [],
+        [RunningNode] = j => j.Status is { Phase: RestorePhase.Running, Node: { } n } ? [n] : [],
+        [WaitingNode] = j => j.Status is { Phase: RestorePhase.Waiting or RestorePhase.Pending, Target.Node: { } n } ? [n] : [],
+        [Queued] = j => j.Status?.Phase == RestorePhase.Waiting && j.Metadata.DeletionTimestamp is null && IsQueued(j.Status.Conditions) ? [QueuedValue] : [],
+    };
+
+    private static bool IsQueued(IReadOnlyList<Spool.Api.Condition>? conditions) =>
+        JobConditions.Find(conditions, JobConditions.Ready) is { Reason: { } reason } && QueueReasons.Contains(reason);
+}

@@ -1,0 +1,8 @@
+namespace Spool.Operator.Telemetry;
+
+public enum MetricKind
+{
+    Counter,
+    Gauge,
+    Histogram,
+}
