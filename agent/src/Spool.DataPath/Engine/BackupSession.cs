@@ -626,7 +626,21 @@ internal sealed class BackupSession : IDisposable
 
             var raw = compressor.RawLength;
             var len = compressor.Finish(packed.AsSpan(BlockHeader.Size, PayloadCapacity));
-            WriteSealed(packed!, BlockKind.Data, request.Compression, packedLogical, len, raw);
+            if (len >= 0)
+            {
+                WriteSealed(packed!, BlockKind.Data, request.Compression, packedLogical, len, raw);
+            }
+            else
+            {
+                for (var off = 0; off < raw; off += PayloadCapacity)
+                {
+                    var n = Math.Min(PayloadCapacity, raw - off);
+                    compressor.Raw.Slice(off, n).CopyTo(packed.AsSpan(BlockHeader.Size));
+                    WriteSealed(packed!, BlockKind.Data, CompressionKind.None, packedLogical + off, n, n);
+                }
+            }
+
+            compressor.Reset();
             packedLogical += raw;
         }
 

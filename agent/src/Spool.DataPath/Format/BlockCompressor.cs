@@ -16,6 +16,7 @@ internal sealed class BlockCompressor : IDisposable
     private readonly int maxRaw;
     private readonly MemoryStream deflateOutput;
     private readonly byte[] brotliOutput;
+    private readonly byte[] rawCopy;
     private DeflateStream? deflate;
     private BrotliEncoder brotli;
     private int brotliLength;
@@ -33,7 +34,11 @@ internal sealed class BlockCompressor : IDisposable
         this.maxRaw = maxRaw;
         deflateOutput = new MemoryStream(capacity * 2);
         brotliOutput = new byte[capacity * 2];
+        rawCopy = new byte[maxRaw];
     }
+
+    /// <summary>The raw bytes of the current block, for the rare block whose compressed form does not fit after all.</summary>
+    public ReadOnlySpan<byte> Raw => rawCopy.AsSpan(0, RawLength);
 
     public int RawLength { get; private set; }
 
@@ -45,6 +50,7 @@ internal sealed class BlockCompressor : IDisposable
 
     public void Add(ReadOnlySpan<byte> chunk)
     {
+        chunk.CopyTo(rawCopy.AsSpan(RawLength));
         RawLength += chunk.Length;
         if (!open)
         {
@@ -83,7 +89,10 @@ internal sealed class BlockCompressor : IDisposable
 
     }
 
-    /// <summary>Ends the stream and copies it into <paramref name="payload"/>; returns its length.</summary>
+    /// <summary>
+    /// Ends the stream and copies it into <paramref name="payload"/>; returns its length, or -1 when it does not fit
+    /// (the encoder may hold back output despite the flush): the caller then stores <see cref="Raw"/> uncompressed.
+    /// </summary>
     public int Finish(Span<byte> payload)
     {
         if (!open)
@@ -99,7 +108,8 @@ internal sealed class BlockCompressor : IDisposable
             length = (int)deflateOutput.Length;
             if (length > payload.Length)
             {
-                throw new InvalidOperationException("compressed block overflow");
+                open = false;
+                return -1;
             }
 
             deflateOutput.GetBuffer().AsSpan(0, length).CopyTo(payload);
@@ -120,16 +130,19 @@ internal sealed class BlockCompressor : IDisposable
             length = brotliLength;
             if (length > payload.Length)
             {
-                throw new InvalidOperationException("compressed block overflow");
+                open = false;
+                return -1;
             }
 
             brotliOutput.AsSpan(0, length).CopyTo(payload);
         }
 
         open = false;
-        RawLength = 0;
         return length;
     }
+
+    /// <summary>Forgets the current block's raw bytes once the caller has written them.</summary>
+    public void Reset() => RawLength = 0;
 
     private void Start()
     {
