@@ -73,7 +73,7 @@ public sealed class AgentHost
         var options = _context.Options;
         _context.Log.Info("Agent starting", "node", options.NodeName, "namespace", options.Namespace, "identity", options.Identity, "kubeletRoot", options.KubeletRoot, "driveRootPrefix", options.DriveRootPrefix, "leaseDuration", options.LeaseDuration, "leaseRenew", options.LeaseRenewInterval);
         _heartbeat.LeaseLost += OnLeaseLost;
-        _heartbeat.LeaseRegained += Evaluate;
+        _heartbeat.Renewed += Evaluate;
         _backups.Changed += first => OnSynced(ref _backupsSynced, first, JobKind.Backup);
         _restores.Changed += first => OnSynced(ref _restoresSynced, first, JobKind.Restore);
         _drives.Changed += first => OnSynced(ref _drivesSynced, first, null);

@@ -34,6 +34,9 @@ public sealed class LeaseHeartbeat
 
     public event Action? LeaseRegained;
 
+    /// <summary>After every successful renewal, so that decisions waiting for a held lease are taken without delay.</summary>
+    public event Action? Renewed;
+
     public DateTimeOffset? LastRenew => _lastRenew;
 
     /// <summary>True while the lease is considered held (renewed within its duration).</summary>
@@ -78,6 +81,8 @@ public sealed class LeaseHeartbeat
                 _log.Info("Node lease regained", "lease", LeaseName(_options.NodeName));
                 LeaseRegained?.Invoke();
             }
+
+            Renewed?.Invoke();
         }
         catch (Exception error) when (!cancellationToken.IsCancellationRequested)
         {
