@@ -1,0 +1,81 @@
+using Spool.Api;
+using Spool.Api.V1Alpha1;
+using Spool.Operator.Decisions;
+
+namespace Spool.Operator.Tests.Component;
+
+[TestFixture]
+[Category("Component")]
+public sealed class PlacementComponentTests
+{
+    private OperatorHarness _h = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _h = await OperatorHarness.StartAsync();
+        await _h.CreateNodeAsync("n1");
+        await _h.CreateNodeAsync("n2");
+        await _h.RenewLeaseAsync("n1");
+        await _h.RenewLeaseAsync("n2");
+        await _h.CreateDriveAsync("td-0");
+        await _h.CreateDriveAsync("td-1");
+        await _h.CreateClaimAsync();
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _h.DisposeAsync();
+
+    [Test]
+    public async Task A_job_runs_on_the_node_of_the_pod_that_mounts_its_claim_and_holds_a_drive()
+    {
+        await _h.RunPodAsync("app-0", "n2");
+        await _h.StartOperatorAsync();
+        await _h.CreateBackupAsync("nightly", ["td-0", "td-1"]);
+
+        var job = await _h.BackupEventuallyAsync("nightly", j => j.Status?.Phase == BackupPhase.Running, "the job to run");
+
+        job.Status!.Node.Should().Be("n2");
+        job.Status.Epoch.Should().Be(1);
+        job.Status.Volume!.Resolution.Should().Be("RunningPod");
+        job.Metadata.Labels.Should().Contain(SpoolGroup.NodeLabel, "n2");
+        job.Metadata.Finalizers.Should().Contain(SpoolGroup.Finalizer);
+        var drive = await _h.GetDriveAsync(job.Status.Drives![0].Name);
+        drive.Status!.Holder!.Job.Should().Be("apps/nightly");
+        drive.Status.Holder.Epoch.Should().Be(1);
+        drive.Status.Holder.Node.Should().Be("n2");
+        drive.Status.Phase.Should().Be(DrivePhase.InUse);
+        JobConditions.Find(job.Status.Conditions, JobConditions.Ready)!.Status.Should().Be(ConditionStatus.True);
+    }
+
+    [Test]
+    public async Task A_missing_claim_is_a_clear_condition_and_an_event_not_a_crash()
+    {
+        await _h.StartOperatorAsync();
+        await _h.CreateBackupAsync("orphan", ["td-0"], claim: "nope");
+
+        var job = await _h.BackupEventuallyAsync("orphan", j => j.Status?.Phase == BackupPhase.Waiting, "the job to wait");
+
+        var ready = JobConditions.Find(job.Status!.Conditions, JobConditions.Ready)!;
+        ready.Status.Should().Be(ConditionStatus.False);
+        ready.Reason.Should().Be(OwnerResolver.ClaimNotFound);
+        ready.ObservedGeneration.Should().Be(job.Metadata.Generation);
+        JobConditions.Find(job.Status.Conditions, JobConditions.Stalled)!.Status.Should().Be(ConditionStatus.True);
+        var events = await _h.EventuallyAsync(() => _h.EventsAsync("orphan"), e => e.Any(x => x.Reason == OwnerResolver.ClaimNotFound), "a ClaimNotFound event");
+        events.Should().Contain(e => e.Type == "Warning");
+    }
+
+    [Test]
+    public async Task Deleting_a_running_job_releases_its_drive_and_removes_the_finalizer()
+    {
+        await _h.RunPodAsync("app-0", "n1");
+        await _h.StartOperatorAsync();
+        await _h.CreateBackupAsync("nightly", ["td-0"]);
+        await _h.BackupEventuallyAsync("nightly", j => j.Status?.Phase == BackupPhase.Running, "the job to run");
+
+        await _h.Client.DeleteAsync<BackupJob>("nightly", OperatorHarness.Namespace);
+
+        await _h.EventuallyAsync(() => _h.Client.GetAsync<BackupJob>("nightly", OperatorHarness.Namespace), j => j is null, "the job to be gone");
+        (await _h.GetDriveAsync("td-0")).Status!.Holder.Should().BeNull();
+    }
+}
