@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Spool.Api;
 
 namespace Spool.Kube.Tests;
@@ -5,6 +6,8 @@ namespace Spool.Kube.Tests;
 /// <summary>Wraps a client and can cut it off from the API server, as a network partition of one replica would.</summary>
 public sealed class PartitionableClient(IKubernetesClient inner) : IKubernetesClient
 {
+    private CancellationTokenSource _watchBreaker = new();
+
     public volatile bool Partitioned;
 
     public Task<T?> GetAsync<T>(string name, string? @namespace = null, CancellationToken cancellationToken = default)
@@ -31,9 +34,51 @@ public sealed class PartitionableClient(IKubernetesClient inner) : IKubernetesCl
     public Task<bool> DeleteAsync<T>(string name, string? @namespace = null, DeleteOptions? options = null, CancellationToken cancellationToken = default)
         where T : class, IKubernetesObject => Guard(() => inner.DeleteAsync<T>(name, @namespace, options, cancellationToken));
 
-    public IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? @namespace = null, WatchOptions? options = null, CancellationToken cancellationToken = default)
-        where T : class, IKubernetesObject =>
-        Partitioned ? throw new HttpRequestException(HttpRequestError.ConnectionError, "partitioned") : inner.WatchAsync<T>(@namespace, options, cancellationToken);
+    /// <summary>Ends every open watch of this client (the informer sees the stream close).</summary>
+    public void BreakWatches()
+    {
+        var old = Interlocked.Exchange(ref _watchBreaker, new CancellationTokenSource());
+        old.Cancel();
+        old.Dispose();
+    }
+
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? @namespace = null, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where T : class, IKubernetesObject
+    {
+        if (Partitioned)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, "partitioned");
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _watchBreaker.Token);
+        var events = inner.WatchAsync<T>(@namespace, options, linked.Token).GetAsyncEnumerator(linked.Token);
+        try
+        {
+            while (true)
+            {
+                bool next;
+                try
+                {
+                    next = await events.MoveNextAsync();
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+
+                if (!next)
+                {
+                    yield break;
+                }
+
+                yield return events.Current;
+            }
+        }
+        finally
+        {
+            await events.DisposeAsync();
+        }
+    }
 
     public IResourceClient Resource(ResourceDescriptor resource) => inner.Resource(resource);
 
