@@ -73,6 +73,16 @@ public sealed class VolumeLocatorTests
     }
 
     [Test]
+    public void Without_a_pod_any_pod_of_the_node_that_mounts_the_pv_is_found()
+    {
+        Make("pods/uid-1/volumes/kubernetes.io~csi/pv-other/mount");
+        var mount = Make("pods/uid-2/volumes/kubernetes.io~csi/pv-1/mount");
+
+        new VolumeLocator(_root).FindInAnyPod(["pv-1"]).Should().Be(mount);
+        new VolumeLocator(_root).FindInAnyPod(["pv-9"]).Should().BeNull();
+    }
+
+    [Test]
     public void Names_that_would_leave_the_kubelet_root_are_refused()
     {
         Make("pods/uid-1/volumes/kubernetes.io~local-volume/pv-1");

@@ -32,6 +32,9 @@ public sealed record AgentOptions
     /// <summary>How long a CSI VolumeSnapshot may take to become readyToUse, and the clone pod to appear.</summary>
     public TimeSpan SnapshotTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a volume that is not mounted on this node yet (pod starting, kubelet mounting) is waited for.</summary>
+    public TimeSpan VolumeWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Back-off between retries of status writes that failed for reasons other than a conflict.</summary>
     public TimeSpan WriteRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 

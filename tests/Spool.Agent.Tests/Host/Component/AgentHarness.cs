@@ -79,6 +79,7 @@ public sealed class AgentHarness : IAsyncDisposable
         DriveRootPrefix = Root,
         HostPathPrefix = Root,
         WriteRetryDelay = TimeSpan.FromMilliseconds(100),
+        VolumeWait = TimeSpan.FromSeconds(1),
     };
 
     public void StartAgent(IDataPathEngine? engine = null)

@@ -66,11 +66,11 @@ public sealed class BackupRunner(AgentContext context)
                 postHooksDue = false;
                 warnings.AddRange(await hooks.RunAsync("post", job.Spec.Source.Hooks?.Post, hookNamespace, hookPod, token).ConfigureAwait(false));
                 var clone = await snapshots.FindCloneAsync(jobName, hookNamespace, token).ConfigureAwait(false);
-                source = await new VolumeResolver(context.Client, new VolumeLocator(context.Options.KubeletRoot)).ResolveAsync(clone, ns, token).ConfigureAwait(false);
+                source = await new VolumeResolver(context.Client, new VolumeLocator(context.Options.KubeletRoot)).ResolveAsync(clone, ns, token, context.Options.VolumeWait, context.Time).ConfigureAwait(false);
             }
             else
             {
-                source = await new VolumeResolver(context.Client, new VolumeLocator(context.Options.KubeletRoot)).ResolveAsync(status.Volume, ns, token).ConfigureAwait(false);
+                source = await new VolumeResolver(context.Client, new VolumeLocator(context.Options.KubeletRoot)).ResolveAsync(status.Volume, ns, token, context.Options.VolumeWait, context.Time).ConfigureAwait(false);
                 postHooksDue = true;
                 warnings.AddRange(await hooks.RunAsync("pre", job.Spec.Source.Hooks?.Pre, hookNamespace, hookPod, token).ConfigureAwait(false));
             }

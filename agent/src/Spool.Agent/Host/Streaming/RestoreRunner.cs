@@ -129,7 +129,7 @@ public sealed class RestoreRunner(AgentContext context)
         }
 
         return await new VolumeResolver(context.Client, new VolumeLocator(context.Options.KubeletRoot))
-            .ResolveAsync(status.Target, job.Metadata.Namespace ?? "", cancellationToken).ConfigureAwait(false);
+            .ResolveAsync(status.Target, job.Metadata.Namespace ?? "", cancellationToken, context.Options.VolumeWait, context.Time).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<DriveSpec>> ResolveDrivesAsync(RestoreJobStatus status, CatalogLocation backup, CancellationToken cancellationToken)

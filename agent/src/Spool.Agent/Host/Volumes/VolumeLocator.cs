@@ -56,6 +56,25 @@ public sealed class VolumeLocator(string kubeletRoot)
         return null;
     }
 
+    /// <summary>
+    /// Any pod on this node that mounts one of the named volumes, for placements resolved without a pod (through a
+    /// VolumeAttachment or node affinity) where the workload's pod is (re)starting on this node.
+    /// </summary>
+    public string? FindInAnyPod(IEnumerable<string?> candidateNames)
+    {
+        var pods = Path.Combine(KubeletRoot, "pods");
+        if (!Directory.Exists(pods))
+        {
+            return null;
+        }
+
+        var names = candidateNames.ToList();
+        return Directory.GetDirectories(pods)
+            .Order(StringComparer.Ordinal)
+            .Select(pod => Find(Path.GetFileName(pod), names))
+            .FirstOrDefault(found => found is not null);
+    }
+
     /// <summary>Follows a symlink at the volume root only; links inside the volume are data and are never followed.</summary>
     public static string? ResolveRoot(string root)
     {

@@ -8,22 +8,44 @@ namespace Spool.Agent.Host.Volumes;
 /// <summary>Turns the operator's <see cref="ResolvedVolume"/> into the directory on this node.</summary>
 public sealed class VolumeResolver(IKubernetesClient client, VolumeLocator locator)
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The volume's directory on this node. A pod that is still starting (the kubelet has not mounted yet, or the
+    /// operator placed the job through a VolumeAttachment before the workload pod came back) is waited for up to
+    /// <paramref name="wait"/>.
+    /// </summary>
     /// <exception cref="AgentFailureException">Reason VolumeNotFound.</exception>
-    public async Task<string> ResolveAsync(ResolvedVolume? volume, string jobNamespace, CancellationToken cancellationToken)
+    public async Task<string> ResolveAsync(ResolvedVolume? volume, string jobNamespace, CancellationToken cancellationToken, TimeSpan wait = default, TimeProvider? time = null)
     {
-        if (volume?.Pod is null && volume?.PodUid is null)
+        time ??= TimeProvider.System;
+        var deadline = time.GetUtcNow() + wait;
+        while (true)
         {
-            throw new AgentFailureException(ReportReasons.VolumeNotFound, "the job status names no pod that mounts the volume");
+            var (path, problem) = await TryResolveAsync(volume, jobNamespace, cancellationToken).ConfigureAwait(false);
+            if (path is not null)
+            {
+                return path;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                throw new AgentFailureException(ReportReasons.VolumeNotFound, problem);
+            }
+
+            await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(string? Path, string Problem)> TryResolveAsync(ResolvedVolume? volume, string jobNamespace, CancellationToken cancellationToken)
+    {
+        if (volume is null)
+        {
+            return (null, "the job status names no volume");
         }
 
         var ns = volume.Namespace ?? jobNamespace;
         Pod? pod = volume.Pod is null ? null : await client.GetAsync<Pod>(volume.Pod, ns, cancellationToken).ConfigureAwait(false);
-        var uid = volume.PodUid ?? pod?.Metadata.Uid;
-        if (uid is null)
-        {
-            throw new AgentFailureException(ReportReasons.VolumeNotFound, $"pod {ns}/{volume.Pod} does not exist");
-        }
-
         var candidates = new List<string?> { volume.PersistentVolume };
         if (volume.PersistentVolumeClaim is not null)
         {
@@ -38,9 +60,19 @@ public sealed class VolumeResolver(IKubernetesClient client, VolumeLocator locat
                 .Select(v => v.Name) ?? []);
         }
 
-        return locator.Find(uid, candidates)
-            ?? throw new AgentFailureException(
-                ReportReasons.VolumeNotFound,
-                $"no volume {string.Join(" or ", candidates.Where(c => c is not null))} of pod {ns}/{volume.Pod ?? uid} under {Path.Combine(locator.KubeletRoot, "pods", uid, "volumes")}");
+        var names = string.Join(" or ", candidates.Where(c => c is not null));
+        var uid = volume.PodUid ?? pod?.Metadata.Uid;
+        if (uid is null)
+        {
+            // Placed without a pod (VolumeAttachment, node affinity): any pod of this node that mounts the PV will do.
+            var anywhere = locator.FindInAnyPod(candidates);
+            return anywhere is not null
+                ? (anywhere, "")
+                : (null, volume.Pod is null
+                    ? $"no pod on this node mounts volume {names} under {Path.Combine(locator.KubeletRoot, "pods")}"
+                    : $"pod {ns}/{volume.Pod} does not exist");
+        }
+
+        return (locator.Find(uid, candidates), $"no volume {names} of pod {ns}/{volume.Pod ?? uid} under {Path.Combine(locator.KubeletRoot, "pods", uid, "volumes")}");
     }
 }
