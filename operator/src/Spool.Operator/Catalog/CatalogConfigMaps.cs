@@ -31,6 +31,7 @@ public static class CatalogConfigMaps
             Entries = Canonical(entries),
             Reclaimed = data.TryGetValue(CatalogNames.ReclaimedKey, out var reclaimed) ? ParseList<string>(reclaimed) : [],
             Expired = data.TryGetValue(CatalogNames.ExpiredKey, out var expired) ? ParseList<string>(expired) : [],
+            Tallies = data.TryGetValue(CatalogNames.TalliesKey, out var tallies) ? ParseTallies(tallies) : new Dictionary<string, ExpiryTally>(),
             Medium = data.TryGetValue(CatalogNames.MediumKey, out var medium) && Enum.TryParse<MediumState>(medium, out var m) ? m : MediumState.Empty,
             ResourceVersion = configMap.Metadata.ResourceVersion,
         };
@@ -52,6 +53,11 @@ public static class CatalogConfigMaps
         if (catalog.Expired.Count > 0)
         {
             data[CatalogNames.ExpiredKey] = KubeJson.Serialize(catalog.Expired);
+        }
+
+        if (catalog.Tallies.Count > 0)
+        {
+            data[CatalogNames.TalliesKey] = KubeJson.Serialize(new SortedDictionary<string, ExpiryTally>(catalog.Tallies.ToDictionary(), StringComparer.Ordinal));
         }
 
         if (existing?.Data?.TryGetValue(CatalogNames.ReclaimedKey, out var reclaimed) == true)
@@ -83,6 +89,18 @@ public static class CatalogConfigMaps
             .ThenBy(e => e.Time)
             .ThenBy(e => e.BackupId, StringComparer.Ordinal)
             .ToList();
+
+    private static Dictionary<string, ExpiryTally> ParseTallies(string json)
+    {
+        try
+        {
+            return KubeJson.Deserialize<Dictionary<string, ExpiryTally>>(json) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
 
     private static List<T> ParseList<T>(string json)
     {

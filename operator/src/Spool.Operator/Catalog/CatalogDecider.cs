@@ -90,6 +90,7 @@ public static class CatalogDecider
                     foreach (var e in draft.Entries)
                     {
                         draft.Tombstones.Add(e.BackupId);
+                        draft.Count(e, now);
                         reclaimedNow.Add((draft.Drive, e));
                     }
 
@@ -105,6 +106,7 @@ public static class CatalogDecider
                 {
                     draft.Entries.Remove(e);
                     draft.Tombstones.Add(e.BackupId);
+                    draft.Count(e, now);
                     reclaimedNow.Add((draft.Drive, e));
                 }
             }
@@ -151,20 +153,19 @@ public static class CatalogDecider
 
         var finalEntries = CatalogQuery.Merge(work.Values.Select(d => d.ToCatalog()));
         var byVerdict = verdicts.ToDictionary(v => v.BackupId, StringComparer.Ordinal);
-        var reclaimedIds = reclaimedNow.Select(r => r.Entry).GroupBy(e => e.BackupId).Select(g => g.First()).ToList();
         foreach (var (key, schedule) in schedules.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var mine = finalEntries.Where(e => e.Schedule is { } s && RetentionInput.ScheduleKey(e.Namespace, s) == key).ToList();
-            var previous = schedule.Status?.Retention ?? new RetentionStatus();
-            var newlyGone = reclaimedIds.Count(e => e.Schedule is { } s && RetentionInput.ScheduleKey(e.Namespace, s) == key);
-            var expiredHere = expiredNow.Values.Any(x => x.Entry.Schedule is { } s && RetentionInput.ScheduleKey(x.Entry.Namespace, s) == key);
+            var previous = schedule.Status?.Retention;
+            var tallies = work.Values.Select(d => d.Tallies.GetValueOrDefault(key)).Where(t => t is not null).ToList();
+            var lastExpiry = mine.Select(e => e.ExpiryTime).Concat(tallies.Select(t => t!.Last)).Max();
             var retention = new RetentionStatus
             {
                 Retained = mine.Count(e => e.State == CatalogEntryState.Complete),
                 RetainedForChains = mine.Count(e => e.State == CatalogEntryState.Complete && byVerdict.TryGetValue(e.BackupId, out var v) && v.Reason == RetentionReason.Chain),
                 Expiring = mine.Count(e => e.State is CatalogEntryState.Expiring or CatalogEntryState.Expired),
-                ExpiredTotal = previous.ExpiredTotal + newlyGone,
-                LastExpiryTime = expiredHere ? now : previous.LastExpiryTime,
+                ExpiredTotal = tallies.Sum(t => t!.Count),
+                LastExpiryTime = lastExpiry,
             };
             if (!StatusJson.Same(previous, retention) || schedule.Status?.Retention is null)
             {
@@ -263,6 +264,20 @@ public static class CatalogDecider
             Entries = [.. source.Entries];
             Tombstones = new HashSet<string>(source.Expired, StringComparer.Ordinal);
             Medium = source.Medium;
+            Tallies = new Dictionary<string, ExpiryTally>(source.Tallies.ToDictionary(), StringComparer.Ordinal);
+        }
+
+        public Dictionary<string, ExpiryTally> Tallies { get; }
+
+        /// <summary>Counts a backup leaving, once per backup: on its first drive.</summary>
+        public void Count(CatalogEntry entry, DateTimeOffset now)
+        {
+            if (entry.Schedule is { } schedule && (entry.Drives.FirstOrDefault() ?? Drive) == Drive)
+            {
+                var key = RetentionInput.ScheduleKey(entry.Namespace, schedule);
+                var tally = Tallies.GetValueOrDefault(key) ?? new ExpiryTally(0, null);
+                Tallies[key] = new ExpiryTally(tally.Count + 1, now);
+            }
         }
 
         public DriveCatalog Source { get; }
@@ -280,6 +295,7 @@ public static class CatalogDecider
             Entries = CatalogConfigMaps.Canonical(Entries),
             Expired = Tombstones.Order(StringComparer.Ordinal).TakeLast(MaxTombstones).ToList(),
             Medium = Medium,
+            Tallies = Tallies,
         };
     }
 }

@@ -14,6 +14,9 @@ public static class CatalogNames
     /// <summary>Operator-written key: InUse, or Reusable once every backup on the medium has expired (tape drives).</summary>
     public const string MediumKey = "medium";
 
+    /// <summary>Operator-written key: per schedule, how many of its backups left this catalog (see <see cref="ExpiryTally"/>).</summary>
+    public const string TalliesKey = "tallies";
+
     public static string ConfigMapFor(string drive) => ConfigMapPrefix + drive;
 
     /// <summary>Namespaces and claim names never contain '_', so the key is unambiguous and valid for a ConfigMap.</summary>

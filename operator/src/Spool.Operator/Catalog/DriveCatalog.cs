@@ -18,6 +18,9 @@ public sealed record DriveCatalog
 
     public MediumState Medium { get; init; } = MediumState.Empty;
 
+    /// <summary>Backups that left this catalog, by schedule key (<c>namespace/name</c>), counted on the first drive of each backup.</summary>
+    public IReadOnlyDictionary<string, ExpiryTally> Tallies { get; init; } = new Dictionary<string, ExpiryTally>();
+
     /// <summary>resourceVersion of the ConfigMap it was read from; null when it does not exist yet.</summary>
     public string? ResourceVersion { get; init; }
 
@@ -27,5 +30,7 @@ public sealed record DriveCatalog
         && Medium == other.Medium
         && Reclaimed.SequenceEqual(other.Reclaimed)
         && Expired.SequenceEqual(other.Expired)
+        && Tallies.Count == other.Tallies.Count
+        && Tallies.All(t => other.Tallies.TryGetValue(t.Key, out var o) && o == t.Value)
         && CatalogConfigMaps.Canonical(Entries).SequenceEqual(CatalogConfigMaps.Canonical(other.Entries), CatalogEntryComparer.Instance);
 }
