@@ -14,12 +14,9 @@ public sealed class ExampleTests
 {
     private static readonly JsonSerializerOptions Strict = new(KubeJson.Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
-    private static readonly Dictionary<string, Type> Kinds = new(StringComparer.Ordinal)
-    {
-        [BackupJob.KindValue] = typeof(BackupJob),
-        [RestoreJob.KindValue] = typeof(RestoreJob),
-        [TapeDrive.KindValue] = typeof(TapeDrive),
-    };
+    private static readonly Dictionary<string, Type> Kinds = CustomResourceDefinitionBuilder
+        .EntityTypes(typeof(SpoolGroup).Assembly, SpoolGroup.Name)
+        .ToDictionary(t => t.GetCustomAttribute<KubernetesEntityAttribute>()!.Kind, StringComparer.Ordinal);
 
     private static CustomResourceValidator Validator => new(Crds.Definitions);
 
