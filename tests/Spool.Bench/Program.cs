@@ -1,0 +1,14 @@
+using Spool.Bench.DataPath;
+
+// make bench runs every suite; each prints its own `bench:` and `ratio:` lines.
+return args.Length == 0 ? Usage() : args[0] switch
+{
+    "datapath" => await DataPathBench.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Spool.Bench datapath [--data DIR] [--work DIR] [--runs N]");
+    return 2;
+}
