@@ -11,7 +11,7 @@ public static class EndToEndSettings
     public const int CheckpointSeconds = 1;
 
     /// <summary>Agent CPU limit: makes a 32 MiB backup take long enough to fail it mid-stream.</summary>
-    public const double AgentCpuLimit = 0.15;
+    public const double AgentCpuLimit = 0.5;
 
     public static readonly TimeSpan BackupTimeout = TimeSpan.FromSeconds(150);
 

@@ -349,6 +349,7 @@ public sealed class DevCluster : IAsyncDisposable
             "--identity", replica.Identity,
             "--health-port", "0",
             "--metrics-port", "0",
+            "--log-format", "text",
         };
         args.AddRange(Options.OperatorArguments);
         var env = new Dictionary<string, string>(Options.Environment)

@@ -127,7 +127,8 @@ public static class DemoRunner
         var violations = history.SafetyViolations();
         var resentByOperator = final.Status.Attempts?.Sum(a => a.BytesResent) ?? 0;
         var resentObserved = handovers.Sum(h => h.ObservedBytesResent);
-        var killHandover = handovers.FirstOrDefault(h => h.FromEpoch == killedAtEpoch);
+        var killHandover = handovers.FirstOrDefault(h => h.FromEpoch >= killedAtEpoch && h.ToNode is not null && h.ToNode != killed);
+        var resumedAt = handovers.Where(h => h.FromEpoch >= killedAtEpoch && h.StreamingAt is not null).Select(h => h.StreamingAt).FirstOrDefault();
         view.Note($"backup {final.Phase}: {ByteFormat.Bytes(final.Status.Catalog?.Bytes ?? final.Status.Progress?.BytesDone ?? 0)}, backup id {final.Status.BackupId}, catalog verified: {final.Status.Catalog?.Verified}");
         view.Note($"bytes re-sent after the failover: {ByteFormat.Bytes(resentByOperator)} (operator's attempts), {ByteFormat.Bytes(resentObserved)} (past the resume checkpoint, as reported); checkpoint interval {ByteFormat.Bytes(options.CheckpointBytes)}");
 
@@ -169,7 +170,7 @@ public static class DemoRunner
         if (killHandover is not null)
         {
             Row("kill -> new owner assigned", ByteFormat.Seconds(killHandover.AssignedAt - killTime));
-            if (killHandover.StreamingAt is { } resumed)
+            if (resumedAt is { } resumed)
             {
                 Row("kill -> streaming resumed", ByteFormat.Seconds(resumed - killTime));
             }
