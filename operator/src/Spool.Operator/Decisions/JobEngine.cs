@@ -10,22 +10,22 @@ namespace Spool.Operator.Decisions;
 /// </summary>
 internal sealed class JobEngine
 {
-    public const string Running = "Running";
-    public const string WaitingForDrive = "WaitingForDrive";
-    public const string NodeBusy = "NodeBusy";
-    public const string NoReachableDrive = "NoReachableDrive";
-    public const string DrivesUnavailable = "DrivesUnavailable";
-    public const string MounterPodStarting = "MounterPodStarting";
-    public const string NoNodeForMounter = "NoNodeForMounter";
-    public const string VolumeMoved = "VolumeMoved";
-    public const string DriveFailed = "DriveFailed";
-    public const string DriveOffline = "DriveOffline";
-    public const string DriveLost = "DriveLost";
-    public const string AgentFailed = "AgentFailed";
-    public const string AgentHandedBack = "AgentHandedBack";
-    public const string CheckpointUnusable = "CheckpointUnusable";
-    public const string StaleWrite = "StaleWrite";
-    public const string DeadlineExceeded = "DeadlineExceeded";
+    public const string Running = Reasons.Running;
+    public const string WaitingForDrive = Reasons.WaitingForDrive;
+    public const string NodeBusy = Reasons.NodeBusy;
+    public const string NoReachableDrive = Reasons.NoReachableDrive;
+    public const string DrivesUnavailable = Reasons.DrivesUnavailable;
+    public const string MounterPodStarting = Reasons.MounterPodStarting;
+    public const string NoNodeForMounter = Reasons.NoNodeForMounter;
+    public const string VolumeMoved = Reasons.VolumeMoved;
+    public const string DriveFailed = Reasons.DriveFailed;
+    public const string DriveOffline = Reasons.DriveOffline;
+    public const string DriveLost = Reasons.DriveLost;
+    public const string AgentFailed = Reasons.AgentFailed;
+    public const string AgentHandedBack = Reasons.AgentHandedBack;
+    public const string CheckpointUnusable = Reasons.CheckpointUnusable;
+    public const string StaleWrite = Reasons.StaleWrite;
+    public const string DeadlineExceeded = Reasons.DeadlineExceeded;
 
     private readonly JobFrame frame;
     private readonly ClusterSnapshot cluster;

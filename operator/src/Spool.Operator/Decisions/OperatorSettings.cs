@@ -8,6 +8,9 @@ public sealed record OperatorSettings
 
     public string AgentLeasePrefix { get; init; } = "spool-agent-";
 
+    /// <summary>The operator's own namespace, where the catalog ConfigMaps live; the agent namespace when empty.</summary>
+    public string? OperatorNamespace { get; init; }
+
     /// <summary>Streams (jobs in phase Running) per node, over all jobs.</summary>
     public int MaxStreamsPerNode { get; init; } = 4;
 
