@@ -15,6 +15,9 @@ public sealed record AgentOptions
     /// <summary>Written as the Lease holder: node and pod, so that a restarted pod is told apart.</summary>
     public string Identity { get; init; } = "";
 
+    /// <summary>Namespace of the operator's catalog ConfigMaps; the agent's own namespace when null.</summary>
+    public string? CatalogNamespace { get; init; }
+
     public string KubeletRoot { get; init; } = DefaultKubeletRoot;
 
     /// <summary>Prepended to TapeDrive.spec.path, so that a test or a simulated node can map node paths elsewhere.</summary>

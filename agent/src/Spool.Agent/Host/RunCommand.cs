@@ -29,10 +29,11 @@ public static class RunCommand
         var duration = new Option<double>("--lease-duration-seconds") { Description = "Node Lease duration; renewals failing this long stop every stream.", DefaultValueFactory = _ => 6 };
         var healthPort = new Option<int?>("--health-port") { Description = "Serve /healthz, /readyz and /metrics on this port." };
         var volumeWait = new Option<double>("--volume-wait-seconds") { Description = "Wait this long for a volume that is not mounted on the node yet before reporting VolumeNotFound.", DefaultValueFactory = _ => 30 };
+        var catalogNamespace = new Option<string?>("--catalog-namespace") { Description = "Namespace of the operator's catalog ConfigMaps (incremental bases); the agent's namespace when absent." };
         var snapshotTimeout = new Option<double>("--snapshot-timeout-seconds") { Description = "Wait for a VolumeSnapshot to be readyToUse and its clone pod.", DefaultValueFactory = _ => 300 };
 
         var command = new Command("run", "Run the node agent: heartbeat, watch this node's BackupJobs and RestoreJobs, stream with fenced checkpoints");
-        foreach (var option in new Option[] { node, ns, kubeconfig, context, identity, kubeletRoot, driveRoot, hostRoot, renew, duration, healthPort, volumeWait, snapshotTimeout })
+        foreach (var option in new Option[] { node, ns, kubeconfig, context, identity, kubeletRoot, driveRoot, hostRoot, renew, duration, healthPort, volumeWait, snapshotTimeout, catalogNamespace })
         {
             command.Options.Add(option);
         }
@@ -61,6 +62,7 @@ public static class RunCommand
                 HealthPort = parse.GetValue(healthPort),
                 SnapshotTimeout = TimeSpan.FromSeconds(parse.GetValue(snapshotTimeout)),
                 VolumeWait = TimeSpan.FromSeconds(parse.GetValue(volumeWait)),
+                CatalogNamespace = parse.GetValue(catalogNamespace),
             };
             KubernetesClientConfiguration configuration;
             try

@@ -192,6 +192,49 @@ public sealed class AgentComponentTests
         AgentHarness.Snapshot(Path.Combine(_harness.Root, "restore", "out")).Should().BeEquivalentTo(AgentHarness.Snapshot(mount));
     }
 
+    [Test]
+    public async Task An_incremental_backup_builds_on_the_newest_complete_backup_in_the_catalog()
+    {
+        var (pod, mount) = await _harness.CreateWorkloadAsync("db-0", megabytes: 2);
+        await _harness.CreateDriveAsync("td-0");
+        _harness.StartAgent();
+        var full = await _harness.CreateBackupJobAsync("full");
+        await _harness.AssignBackupAsync(full, pod, epoch: 1, AgentHarness.Node, "td-0");
+        var fullDone = await _harness.WaitForAsync<BackupJob>("full", j => j.Status?.Report is not null);
+        fullDone.Status!.Report!.Catalog!.Parent.Should().BeNull();
+
+        // The operator records the finished backup in the drive's catalog ConfigMap.
+        var entry = new CatalogEntry
+        {
+            BackupId = fullDone.Status.Report.Catalog.BackupId,
+            Namespace = AgentHarness.Namespace,
+            PersistentVolumeClaim = "data",
+            Time = DateTimeOffset.UtcNow,
+            Mode = BackupMode.Full,
+            Drives = ["td-0"],
+            State = CatalogEntryState.Complete,
+        };
+        await _harness.Client.CreateAsync(new ConfigMap
+        {
+            Metadata = new() { Name = "spool-catalog-td-0", Namespace = "spool-system", Labels = new Dictionary<string, string> { ["spool.dev/catalog"] = "true" } },
+            Data = new Dictionary<string, string> { [$"{AgentHarness.Namespace}_data"] = Spool.Api.KubeJson.Serialize(new[] { entry }) },
+        });
+        await File.WriteAllTextAsync(Path.Combine(mount, "sub", "changed.txt"), "new since the full backup\n");
+        var incremental = await _harness.Client.CreateAsync(new BackupJob
+        {
+            Metadata = new() { Name = "incremental", Namespace = AgentHarness.Namespace, Labels = new Dictionary<string, string> { [SpoolGroup.NodeLabel] = AgentHarness.Node } },
+            Spec = new BackupJobSpec { Mode = BackupMode.Incremental, Source = new BackupSource { PersistentVolumeClaim = "data" }, Destination = new BackupDestination { Drives = ["td-0"] } },
+        });
+        await _harness.ClaimAsync("td-0", BackupJob.KindValue, "incremental", incremental.Metadata.Uid, 1, AgentHarness.Node);
+        await _harness.AssignBackupAsync(incremental, pod, epoch: 1, AgentHarness.Node, "td-0");
+
+        var done = await _harness.WaitForAsync<BackupJob>("incremental", j => j.Status?.Report is not null);
+
+        done.Status!.Report!.Outcome.Should().Be(ReportOutcomes.Completed, done.Status.Report.Message);
+        done.Status.Report.Catalog!.Parent.Should().Be(entry.BackupId);
+        done.Status.Report.Catalog.Verified.Should().BeTrue();
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);

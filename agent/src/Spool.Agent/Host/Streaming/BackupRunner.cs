@@ -48,7 +48,13 @@ public sealed class BackupRunner(AgentContext context)
         {
             var resume = CheckpointCodec.ResumePoint(status.ResumeFrom, epoch);
             var key = await new EncryptionKeyLoader(context.Client).LoadAsync(job.Spec.Destination.Encryption, ns, token).ConfigureAwait(false);
-            var drives = await ResolveDrivesAsync(job, token).ConfigureAwait(false);
+            var parent = await ResolveIncrementalBaseAsync(job, resume, token).ConfigureAwait(false);
+            if (job.Spec.Mode == BackupMode.Incremental)
+            {
+                log.Info(parent is null ? "No complete backup to build on, running a full backup" : "Incremental backup", "parent", parent?.BackupId);
+            }
+
+            var drives = await ResolveDrivesAsync(job, parent?.Drives ?? [], token).ConfigureAwait(false);
             primaryDrive = drives.PrimaryName;
 
             string source;
@@ -105,6 +111,7 @@ public sealed class BackupRunner(AgentContext context)
                 CheckpointBytes = checkpoint.IntervalBytes,
                 CheckpointInterval = TimeSpan.FromSeconds(checkpoint.IntervalSeconds),
                 ResumeFrom = resume,
+                IncrementalFrom = resume is not null ? resume.IncrementalFrom : parent is null ? null : BackupIds.ToGuid(parent.BackupId),
                 StillOwner = _ => ValueTask.FromResult(!fence.IsTripped),
                 Label = $"{ns}/{jobName}",
                 TimeProvider = context.Time,
@@ -154,7 +161,7 @@ public sealed class BackupRunner(AgentContext context)
                     Redundancy = job.Spec.Destination.Redundancy?.Mode ?? RedundancyMode.None,
                     Bytes = result.SourceBytes,
                     Files = result.Files,
-                    Parent = null,
+                    Parent = parent?.BackupId,
                     CatalogDigest = verify.CatalogDigest,
                     Verified = true,
                 },
@@ -280,7 +287,33 @@ public sealed class BackupRunner(AgentContext context)
         }
     }
 
-    private async Task<ResolvedDrives> ResolveDrivesAsync(BackupJob job, CancellationToken cancellationToken)
+    /// <summary>The catalog entry an Incremental run builds on; a resumed run keeps the base its checkpoint names.</summary>
+    private async Task<CatalogEntry?> ResolveIncrementalBaseAsync(BackupJob job, Checkpoint? resume, CancellationToken cancellationToken)
+    {
+        var status = job.Status!;
+        var ns = status.Volume?.Namespace ?? job.Metadata.Namespace ?? "";
+        var claim = status.Volume?.PersistentVolumeClaim ?? job.Spec.Source.PersistentVolumeClaim;
+        var resolver = new IncrementalBaseResolver(context.Client, context.Options.CatalogNamespace ?? context.Options.Namespace);
+        if (resume is not null)
+        {
+            if (resume.IncrementalFrom is not { } baseId)
+            {
+                return null;
+            }
+
+            return (claim is null ? null : await resolver.FindAsync(ns, claim, baseId, cancellationToken).ConfigureAwait(false))
+                ?? throw new AgentFailureException(ReportReasons.CheckpointUnusable, $"the incremental base {baseId} of the checkpoint is no longer in the catalog");
+        }
+
+        if (job.Spec.Mode != BackupMode.Incremental || claim is null)
+        {
+            return null;
+        }
+
+        return await resolver.LatestCompleteAsync(ns, claim, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ResolvedDrives> ResolveDrivesAsync(BackupJob job, IReadOnlyList<string> baseDrives, CancellationToken cancellationToken)
     {
         var status = job.Status!;
         if (job.Spec.Destination.Redundancy is { Mode: not RedundancyMode.None })
@@ -320,7 +353,7 @@ public sealed class BackupRunner(AgentContext context)
 
         var others = new List<DriveSpec>();
         var reachable = new List<string>();
-        foreach (var name in chain.Where(n => n != primaryName))
+        foreach (var name in chain.Concat(baseDrives).Distinct(StringComparer.Ordinal).Where(n => n != primaryName))
         {
             var drive = await context.Client.GetAsync<TapeDrive>(name, null, cancellationToken).ConfigureAwait(false);
             if (drive is null)
