@@ -10,7 +10,9 @@ using Spool.Kube.Controllers;
 using Spool.Kube.Events;
 using Spool.Kube.Informers;
 using Spool.Kube.Queues;
+using Spool.Operator.Catalog;
 using Spool.Operator.Decisions;
+using Spool.Operator.Scheduling;
 using Spool.Operator.Telemetry;
 
 namespace Spool.Operator.Controllers;
@@ -73,6 +75,20 @@ public sealed class SpoolControllers : IAsyncDisposable
     {
         using var activity = OperatorTelemetry.Source.StartActivity("controllers");
         RegisterHandlers();
+
+        // Schedules, the catalog and retention share this process's informers.
+        var catalogNamespace = Cache.Settings.OperatorNamespace ?? Cache.Settings.AgentNamespace;
+        await using var scheduling = SchedulingControllers.Create(
+            _client,
+            catalogNamespace,
+            Events,
+            _time,
+            _loggers,
+            schedules: _factory.GetInformer<BackupSchedule>(),
+            jobs: Cache.BackupJobs,
+            drives: Cache.Drives,
+            restores: Cache.RestoreJobs,
+            catalogs: _factory.GetInformer(new InformerOptions<ConfigMap> { Namespace = catalogNamespace, LabelSelector = CatalogController.CatalogSelector }));
         _factory.Start(cancellationToken);
         _logger.LogInformation("Waiting for informers to sync");
         await _factory.WaitForCacheSyncAsync(cancellationToken);
@@ -85,7 +101,7 @@ public sealed class SpoolControllers : IAsyncDisposable
             new ControllerRunner<string>("restorejob", _restoreQueue, ReconcileRestoreAsync, Math.Max(1, _workers / 2), _loggers.CreateLogger("Spool.Operator.RestoreJob"), _time),
             new ControllerRunner<string>("tapedrive", _driveQueue, ReconcileDriveAsync, Math.Max(1, _workers / 2), _loggers.CreateLogger("Spool.Operator.TapeDrive"), _time),
         };
-        await Task.WhenAll(runners.Select(r => r.RunAsync(cancellationToken)));
+        await Task.WhenAll(runners.Select(r => r.RunAsync(cancellationToken)).Append(scheduling.RunAsync(cancellationToken)));
     }
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);

@@ -132,6 +132,7 @@ public sealed class OperatorHost
     public OperatorSettings Settings => new()
     {
         AgentNamespace = string.IsNullOrEmpty(_options.AgentNamespace) ? _options.Namespace : _options.AgentNamespace,
+        OperatorNamespace = _options.Namespace,
         MaxStreamsPerNode = _options.MaxStreamsPerNode,
         MounterImage = _options.MounterImage,
     };
