@@ -293,8 +293,9 @@ public sealed class ApiRequestHandler
             {
                 var deleteOptions = await DeleteOptionsFromAsync(context);
                 var deleted = service.Delete(type, ns, name, deleteOptions);
-                var stillThere = Store.Get(type.StorageKey, ns, name) is not null;
-                await WriteBytesAsync(context, stillThere ? 200 : 200, Render(context, type, deleted));
+
+                // Like kube-apiserver, 200 whether the object is gone or only marked for deletion.
+                await WriteBytesAsync(context, 200, Render(context, type, deleted));
                 return;
             }
 
