@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -519,15 +520,31 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
             EnableMultipleHttp2Connections = true,
             AutomaticDecompression = DecompressionMethods.GZip,
         };
-        handler.SslOptions.TargetHost = configuration.TlsServerName;
         handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate.Current!;
         if (configuration.SkipTlsVerify)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
         }
-        else if (configuration.CertificateAuthorities is { } authorities)
+        else if (configuration.CertificateAuthorities is not null || configuration.TlsServerName is not null)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) => PemCertificates.ValidateAgainst(authorities, cert, errors);
+            // SocketsHttpHandler always checks the URL's host, so tls-server-name is checked here instead (SNI stays the
+            // URL's host).
+            var authorities = configuration.CertificateAuthorities;
+            var serverName = configuration.TlsServerName;
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+            {
+                if (serverName is not null)
+                {
+                    if (cert is not X509Certificate2 server || !server.MatchesHostname(serverName))
+                    {
+                        return false;
+                    }
+
+                    errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
+                }
+
+                return authorities is null ? errors == SslPolicyErrors.None : PemCertificates.ValidateAgainst(authorities, cert, errors);
+            };
         }
 
         return handler;

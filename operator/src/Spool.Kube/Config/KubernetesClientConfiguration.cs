@@ -25,7 +25,10 @@ public sealed record KubernetesClientConfiguration
 
     public bool SkipTlsVerify { get; init; }
 
-    /// <summary>Overrides the name checked in the server certificate (kubeconfig <c>tls-server-name</c>).</summary>
+    /// <summary>
+    /// Overrides the name checked in the server certificate (kubeconfig <c>tls-server-name</c>). Unlike client-go, the SNI
+    /// sent is still the server URL's host.
+    /// </summary>
     public string? TlsServerName { get; init; }
 
     /// <summary>Client-side limit on the sustained request rate; 0 or less disables the limiter.</summary>
