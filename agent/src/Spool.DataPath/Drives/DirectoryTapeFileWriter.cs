@@ -8,7 +8,9 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
     private readonly SafeFileHandle handle;
     private readonly int blockSize;
     private readonly long? room;
+    private const long WritebackChunk = 8L << 20;
     private long offset;
+    private long kicked;
     private bool closed;
 
     public DirectoryTapeFileWriter(SafeFileHandle handle, TapeFileAddress address, int blockSize, long? room)
@@ -40,6 +42,13 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
 
         RandomAccess.Write(handle, block, offset);
         offset += blockSize;
+
+        // Keep the kernel writing back behind us, so the fsync at a checkpoint waits for a small tail only.
+        if (offset - kicked >= WritebackChunk)
+        {
+            Posix.StartWriteback(handle, kicked, offset - kicked);
+            kicked = offset;
+        }
     }
 
     public void Sync() => Posix.Fsync(handle);

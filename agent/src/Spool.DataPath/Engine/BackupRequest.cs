@@ -1,5 +1,6 @@
 using Spool.DataPath.Drives;
 using Spool.DataPath.Format;
+using Spool.DataPath.Redundancy;
 
 namespace Spool.DataPath;
 
@@ -12,6 +13,12 @@ public sealed record BackupRequest
 
     /// <summary>The drive new blocks go to.</summary>
     public required DriveSpec Drive { get; init; }
+
+    /// <summary>
+    /// Stripe with parity or mirror new blocks across these member drives instead of writing to <see cref="Drive"/> alone
+    /// (then <see cref="Drive"/> is not written to). Null or <see cref="RedundancyMode.None"/> writes to one drive.
+    /// </summary>
+    public RedundancySet? Redundancy { get; init; }
 
     /// <summary>Further drives holding earlier segments (after a resume on another drive) or the incremental base.</summary>
     public IReadOnlyList<DriveSpec> OtherDrives { get; init; } = [];

@@ -75,7 +75,7 @@ internal sealed class BackupSession : IDisposable
             }
         }
 
-        target = DriveFactory.Open(request.Drive, create: true);
+        target = request.Redundancy is { Mode: not Redundancy.RedundancyMode.None } set ? Redundancy.RedundantDrive.Create(set) : DriveFactory.Open(request.Drive, create: true);
         drives[target.Id] = target;
         foreach (var spec in request.OtherDrives)
         {

@@ -1,5 +1,6 @@
 using Spool.DataPath.Drives;
 using Spool.DataPath.Native;
+using Spool.DataPath.Redundancy;
 
 namespace Spool.DataPath;
 
@@ -9,11 +10,12 @@ public sealed class RestoreEngine
     public async Task<RestoreResult> RunAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var drives = request.Drives.Select(d => DriveFactory.Open(d, create: false)).ToList();
+        var drives = RedundantDrive.OpenForReading(request.Drives);
         try
         {
             using var session = new RestoreSession(drives, request.BackupId, request.TargetPath, request.Paths, request.AllowPartial, request.Encryption, request.RestoreOwnership ?? Posix.GetEuid() == 0);
-            return await session.RunAsync(cancellationToken).ConfigureAwait(false);
+            var result = await session.RunAsync(cancellationToken).ConfigureAwait(false);
+            return result with { Members = RedundantDrive.Reports(drives) };
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Spool.DataPath.Drives;
+using Spool.DataPath.Redundancy;
 
 namespace Spool.DataPath;
 
@@ -11,14 +12,15 @@ public sealed class VerifyEngine
     public async Task<IReadOnlyList<VerifyResult>> RunAsync(VerifyRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var drives = request.Drives.Select(d => DriveFactory.Open(d, create: false)).ToList();
+        var drives = RedundantDrive.OpenForReading(request.Drives);
         try
         {
-            var ids = request.BackupId is { } one ? [one] : DriveCatalog.ListBackups(drives).Select(b => b.BackupId).ToList();
+            // Without an id, only finished backups are checked; an interrupted one has no catalog to verify against yet.
+            var ids = request.BackupId is { } one ? [one] : DriveCatalog.ListBackups(drives).Where(b => b.State == BackupState.Complete).Select(b => b.BackupId).ToList();
             var results = new List<VerifyResult>();
             foreach (var id in ids)
             {
-                results.Add(await VerifyOneAsync(drives, id, request, cancellationToken).ConfigureAwait(false));
+                results.Add(await VerifyOneAsync(drives, id, request, cancellationToken).ConfigureAwait(false) with { Members = RedundantDrive.Reports(drives) });
             }
 
             return results;

@@ -16,4 +16,10 @@ public enum BlockKind : byte
 
     /// <summary>Last block of the catalog tape file: what the backup consists of (JSON, never encrypted).</summary>
     Trailer = 5,
+
+    /// <summary>First block of a member tape file of a redundancy set (JSON <c>StripeMemberHeader</c>, never encrypted).</summary>
+    StripeMember = 6,
+
+    /// <summary>Last block of a closed member tape file; its logical offset field is the run's logical block count.</summary>
+    StripeEnd = 7,
 }
