@@ -25,7 +25,6 @@ public static class ChaosRunner
         FaultKind.DrainNode,
         FaultKind.RestartApiServer, FaultKind.RestartApiServer,
         FaultKind.KillOperatorLeader, FaultKind.KillOperatorLeader,
-        FaultKind.DriveOffline,
     ];
 
     public static async Task<int> RunAsync(ChaosOptions options, CancellationToken cancellationToken)
