@@ -69,7 +69,9 @@ public static class ChaosRunner
                     return 1;
                 }
 
-                var (kind, target) = Pick(random, cluster, before);
+                var leader = await cluster.OperatorLeaderAsync(ct);
+                var leaderIsLive = leader is not null && cluster.OperatorReplicas.Any(r => !r.Retired && leader.StartsWith(r.Identity, StringComparison.Ordinal));
+                var (kind, target) = Pick(random, cluster, before, leaderIsLive);
                 var fault = await cluster.FaultAsync(kind, target, ct);
                 var injected = time.GetTimestamp();
                 var bytesBefore = before.Status.Progress?.Epoch == before.Epoch ? before.Status.Progress.BytesDone : 0;
@@ -147,7 +149,8 @@ public static class ChaosRunner
         return source.Entries.Where(e => e.Type == 'f' && (!theirs.TryGetValue(e.Path, out var r) || r.Sha256 != e.Sha256)).Sum(e => e.Size);
     }
 
-    private static (FaultKind Kind, string? Target) Pick(Random random, DevCluster cluster, JobVersion current)
+    /// <summary>A fault that makes sense now: node faults hit the owner while two other nodes run; the leader is killed only once a live replica holds the Lease.</summary>
+    private static (FaultKind Kind, string? Target) Pick(Random random, DevCluster cluster, JobVersion current, bool leaderIsLive)
     {
         var owner = current.Node;
         var liveNodes = cluster.Nodes.Values.Count(n => n.State == NodeState.Running);
@@ -173,6 +176,11 @@ public static class ChaosRunner
                 }
 
                 return (kind, held);
+            }
+
+            if (kind == FaultKind.KillOperatorLeader && !leaderIsLive)
+            {
+                continue;
             }
 
             return (kind, null);
