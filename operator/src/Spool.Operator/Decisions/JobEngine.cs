@@ -762,7 +762,10 @@ internal sealed class JobEngine
         var waited = cluster.Now - since;
         var delay = waited / 2;
         var settings = cluster.Settings;
-        delay = delay < settings.MinBackoff ? settings.MinBackoff : delay > settings.MaxBackoff ? settings.MaxBackoff : delay;
+        // A job queued for a drive or a stream slot is woken by the release that frees it; the timer is only a safety net.
+        var floor = reason is WaitingForDrive or NodeBusy ? settings.QueuedRecheck : settings.MinBackoff;
+        floor = floor > settings.MaxBackoff ? settings.MaxBackoff : floor;
+        delay = delay < floor ? floor : delay > settings.MaxBackoff ? settings.MaxBackoff : delay;
         after.Add(new RequeueAfter(delay));
     }
 }

@@ -22,6 +22,9 @@ public sealed record OperatorSettings
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Safety-net re-check of a job queued for a drive or a stream slot; releases wake it sooner.</summary>
+    public TimeSpan QueuedRecheck { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often a Running job is looked at when nothing changes (lease expiry comes sooner).</summary>
     public TimeSpan RunningResync { get; init; } = TimeSpan.FromSeconds(30);
 
