@@ -2,7 +2,7 @@ namespace Spool.DevCluster.Scenario;
 
 public sealed record ChaosOptions
 {
-    public string Directory { get; init; } = ".spool-chaos";
+    public string Directory { get; init; } = ".spool/chaos";
 
     public long DataBytes { get; init; } = 1L << 30;
 
