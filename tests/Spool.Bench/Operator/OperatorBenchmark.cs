@@ -94,7 +94,7 @@ public static class OperatorBenchmark
         });
 
         var operatorClient = new KubernetesClient(fast);
-        await using var controllers = new SpoolControllers(operatorClient, new OperatorSettings { AgentNamespace = AgentNamespace }, NullLoggerFactory.Instance, TimeProvider.System, workers: 8, instance: "bench");
+        await using var controllers = new SpoolControllers(operatorClient, new OperatorSettings { AgentNamespace = AgentNamespace }, NullLoggerFactory.Instance, TimeProvider.System, workers: 16, instance: "bench");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = Task.Run(() => controllers.RunAsync(stop.Token), CancellationToken.None);
         await controllers.WaitForSyncAsync(cancellationToken);
@@ -128,7 +128,7 @@ public static class OperatorBenchmark
                 return 1;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken);
         }
 
         var converge = clock.Elapsed;
