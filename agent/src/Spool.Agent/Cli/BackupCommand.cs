@@ -29,6 +29,9 @@ internal static class BackupCommand
                 backups.AddRange(DriveCatalog.ListBackups(CliOptions.Spec(d)));
             }
 
+            // Members of a parity or mirror set hold no whole tape file of their own: they list only as their set.
+            backups.AddRange(DriveCatalog.ListBackups(parse.GetRequiredValue(drive).Select(d => CliOptions.Spec(d)).ToList()));
+
             Console.WriteLine("BACKUP                                STATE       EPOCH  ENTRIES       BYTES  STARTED                    BASE");
             foreach (var b in backups.DistinctBy(b => b.BackupId))
             {
@@ -63,9 +66,11 @@ internal static class BackupCommand
         var backupId = new Option<string?>("--backup-id") { Description = "Id for the new backup (default: random)." };
         var verbose = new Option<bool>("--verbose") { Description = "Print progress to stderr." };
         var rateLimit = new Option<long>("--rate-limit") { Description = "Limit drive writes to N bytes per second (0 = unlimited)." };
+        var redundancy = new Option<string>("--redundancy") { Description = "none, parity (the --drive list is k+1 members, 2 <= k <= 8) or mirror (every --drive holds a copy).", DefaultValueFactory = _ => "none" };
+        redundancy.AcceptOnlyFromAmong("none", "parity", "mirror");
 
         var create = new Command("create", "Back up a directory to a drive");
-        foreach (var o in new Option[] { source, drive, checkpointFile, resume, checkpointBytes, checkpointSeconds, compression, keyFile, keyId, incremental, blockSize, capacity, epoch, label, backupId, verbose, rateLimit })
+        foreach (var o in new Option[] { source, drive, checkpointFile, resume, checkpointBytes, checkpointSeconds, compression, keyFile, keyId, incremental, blockSize, capacity, epoch, label, backupId, verbose, rateLimit, redundancy })
         {
             create.Options.Add(o);
         }
@@ -102,6 +107,22 @@ internal static class BackupCommand
                 Label = from?.Label ?? parse.GetValue(label),
                 RateLimitBytesPerSecond = parse.GetValue(rateLimit),
             };
+            var mode = parse.GetValue(redundancy) switch
+            {
+                "parity" => Spool.DataPath.Redundancy.RedundancyMode.Parity,
+                "mirror" => Spool.DataPath.Redundancy.RedundancyMode.Mirror,
+                _ => Spool.DataPath.Redundancy.RedundancyMode.None,
+            };
+            if (mode != Spool.DataPath.Redundancy.RedundancyMode.None)
+            {
+                // Every --drive is a member of the set; none holds earlier segments on its own.
+                request = request with
+                {
+                    Redundancy = new Spool.DataPath.Redundancy.RedundancySet(mode, drives.Select(d => CliOptions.Spec(d, parse.GetValue(blockSize), parse.GetValue(capacity))).ToList()),
+                    OtherDrives = [],
+                };
+            }
+
             var sink = new CheckpointFileSink(parse.GetValue(checkpointFile), parse.GetValue(verbose));
             var result = await new BackupEngine().RunAsync(request, sink, ct).ConfigureAwait(false);
             if (result.Outcome == BackupOutcome.Fenced)

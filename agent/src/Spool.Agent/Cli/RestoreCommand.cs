@@ -33,6 +33,11 @@ internal static class RestoreCommand
                 Encryption = CliOptions.LoadKey(parse.GetValue(keyFile), parse.GetValue(keyId)),
             };
             var r = await new RestoreEngine().RunAsync(request, ct).ConfigureAwait(false);
+            foreach (var m in r.Members.Where(m => m.Health != Spool.DataPath.Redundancy.MemberHealth.Complete))
+            {
+                await Console.Error.WriteLineAsync($"DEGRADED: {m}").ConfigureAwait(false);
+            }
+
             foreach (var b in r.BadBlocks)
             {
                 await Console.Error.WriteLineAsync($"bad block: {b}").ConfigureAwait(false);

@@ -29,9 +29,14 @@ internal static class VerifyCommand
             var code = ExitCodes.Ok;
             foreach (var r in results)
             {
+                foreach (var m in r.Members)
+                {
+                    Console.WriteLine($"backup {r.BackupId}: {m}");
+                }
+
                 if (r.Ok)
                 {
-                    Console.WriteLine($"backup {r.BackupId}: ok ({r.BlocksChecked} blocks, {r.Entries} entries)");
+                    Console.WriteLine($"backup {r.BackupId}: {(r.Degraded ? "ok, DEGRADED" : "ok")} ({r.BlocksChecked} blocks, {r.Entries} entries)");
                     continue;
                 }
 

@@ -34,6 +34,20 @@ public static class DriveCatalog
         return ListBackups([drive]);
     }
 
+    /// <summary>Backups on several drives together; members of a redundancy set are read as their set.</summary>
+    public static IReadOnlyList<BackupSummary> ListBackups(IReadOnlyList<DriveSpec> specs)
+    {
+        var drives = Redundancy.RedundantDrive.OpenForReading(specs);
+        try
+        {
+            return ListBackups((IReadOnlyList<IDrive>)drives);
+        }
+        finally
+        {
+            drives.ForEach(d => d.Dispose());
+        }
+    }
+
     internal static List<BackupSummary> ListBackups(IReadOnlyList<IDrive> drives)
     {
         var files = drives.SelectMany(d => ListFiles(d).Select(f => (Drive: d, File: f))).Where(x => x.File.Header is not null).ToList();

@@ -1,14 +1,14 @@
 namespace Spool.DataPath.Redundancy;
 
 /// <summary>
-/// Left-symmetric RAID-5 placement: stripe s puts its parity on member k - (s mod (k+1)), so parity walks from the last member
-/// to the first, and data slot j goes to the member after the parity one, wrapping around.
+/// RAID-5 placement as in Figure 3 of the checkpoint-striping patent application (docs/format.md, Redundancy): stripe 0 keeps its parity on the last
+/// member, and each following stripe moves it one member on (wrapping), with data slot j on the j-th member after the parity.
 /// </summary>
 public readonly record struct StripeGeometry(int DataMembers)
 {
     public int Width => DataMembers + 1;
 
-    public int ParityMember(long stripe) => DataMembers - (int)(stripe % Width);
+    public int ParityMember(long stripe) => (int)((stripe + DataMembers) % Width);
 
     public int DataMember(long stripe, int slot) => (ParityMember(stripe) + 1 + slot) % Width;
 
