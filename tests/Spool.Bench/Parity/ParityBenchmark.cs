@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using Spool.DataPath;
+using Spool.DataPath.Drives;
+using Spool.DataPath.Redundancy;
+
+namespace Spool.Bench.Parity;
+
+/// <summary>
+/// Parity 3+1 against redundancy None on the same data (backup throughput), and restore of the parity backup with one member
+/// deleted against the intact one; medians over warm runs.
+/// </summary>
+public static class ParityBenchmark
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var megabytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 256;
+        var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var work = Path.Combine(Path.GetTempPath(), "spool-bench-parity-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var source = Path.Combine(work, "src");
+            var bytes = MakeSource(source, megabytes);
+            var none = new List<double>();
+            var parity = new List<double>();
+            var restore = new List<double>();
+            var degraded = new List<double>();
+            for (var run = 0; run <= runs; run++)
+            {
+                var dir = Path.Combine(work, $"run-{run}");
+                var plain = await TimeAsync(() => new BackupEngine().RunAsync(Request(source, Path.Combine(dir, "plain"), null), new NullSink(), cancellationToken));
+                var members = Enumerable.Range(0, 4).Select(i => DriveSpec.Directory(Path.Combine(dir, $"m{i}"))).ToList();
+                Guid id = default;
+                var striped = await TimeAsync(async () => id = (await new BackupEngine().RunAsync(Request(source, members[0].Path, new RedundancySet(RedundancyMode.Parity, members)), new NullSink(), cancellationToken)).BackupId);
+                var intact = await TimeAsync(() => Restore(members, id, Path.Combine(dir, "out"), cancellationToken));
+                Directory.Delete(members[1].Path, recursive: true);
+                var lost = await TimeAsync(() => Restore(members, id, Path.Combine(dir, "out-degraded"), cancellationToken));
+                Directory.Delete(dir, recursive: true);
+                if (run == 0)
+                {
+                    continue; // warm-up
+                }
+
+                none.Add(plain);
+                parity.Add(striped);
+                restore.Add(intact);
+                degraded.Add(lost);
+            }
+
+            double Mbs(List<double> seconds) => bytes / 1e6 / Median(seconds);
+            Console.WriteLine(F($"bench: backup_none_mb_s {Mbs(none):F1} MB/s"));
+            Console.WriteLine(F($"bench: backup_parity_3p1_mb_s {Mbs(parity):F1} MB/s"));
+            Console.WriteLine(F($"bench: restore_parity_mb_s {Mbs(restore):F1} MB/s"));
+            Console.WriteLine(F($"bench: restore_parity_degraded_mb_s {Mbs(degraded):F1} MB/s"));
+            Console.WriteLine(F($"ratio: parity_vs_none {Mbs(parity) / Mbs(none):F2}"));
+            Console.WriteLine(F($"ratio: degraded_restore_vs_restore {Mbs(degraded) / Mbs(restore):F2}"));
+            return 0;
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    private static BackupRequest Request(string source, string drive, RedundancySet? set) => new()
+    {
+        SourcePath = source,
+        Drive = DriveSpec.Directory(drive),
+        Redundancy = set,
+    };
+
+    private static async Task Restore(List<DriveSpec> members, Guid id, string target, CancellationToken ct)
+    {
+        var r = await new RestoreEngine().RunAsync(new RestoreRequest { Drives = members, BackupId = id, TargetPath = target }, ct);
+        if (!r.Success)
+        {
+            throw new InvalidOperationException($"restore of {id} failed: {string.Join("; ", r.BadBlocks)}");
+        }
+    }
+
+    private static long MakeSource(string root, int megabytes)
+    {
+        Directory.CreateDirectory(root);
+        var random = new Random(7);
+        var chunk = new byte[1 << 20];
+        long total = 0;
+        for (var f = 0; f < megabytes / 16; f++)
+        {
+            using var fs = new FileStream(Path.Combine(root, $"f{f:D4}.bin"), FileMode.CreateNew);
+            for (var i = 0; i < 16; i++)
+            {
+                random.NextBytes(chunk);
+                fs.Write(chunk);
+                total += chunk.Length;
+            }
+        }
+
+        return total;
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> action)
+    {
+        var sw = Stopwatch.StartNew();
+        await action();
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    private static double Median(List<double> xs)
+    {
+        var s = xs.Order().ToList();
+        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
