@@ -138,8 +138,11 @@ public sealed class FailoverComponentTests
 
         moved.Status!.Node.Should().Be("n1");
         moved.Status.Drives!.Select(d => d.Name).Should().NotContain(failing);
-        moved.Status.Segment.Should().Be(1, "a new drive starts a new segment");
-        ResumedFrom(moved, checkpoint, Reasons.DriveFailed);
+        moved.Status.ResumeFrom.Should().BeNull("without redundancy the data before checkpoint " + checkpoint.Sequence + " is on the failed drive");
+        moved.Status.BackupId.Should().NotBe(before.Status.BackupId, "a fresh start writes a new backup");
+        moved.Status.Attempts![0].Reason.Should().Be(Reasons.DriveFailed);
+        moved.Status.Attempts[^1].Restart.Should().Be("Fresh");
+        moved.Status.Conditions.Should().Contain(c => c.Type == "Progressing" && c.Reason == Reasons.CheckpointUnusable);
         var failed = await _h.GetDriveAsync(failing);
         failed.Status!.Phase.Should().Be(DrivePhase.Failed);
         failed.Status.Holder.Should().BeNull();

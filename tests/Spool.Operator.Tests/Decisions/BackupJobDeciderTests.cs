@@ -160,6 +160,21 @@ public sealed class BackupJobDeciderTests
     }
 
     [Test]
+    public void A_lost_drive_without_redundancy_restarts_fresh_because_the_checkpointed_segments_are_on_it()
+    {
+        var checkpoint = new CheckpointRecord { Epoch = 2, Node = "n1", Sequence = 7, BytesDone = 7000, Data = "{}", Digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("{}"u8)) };
+        var status = NewStatus(BackupJobDecider.Decide(Running(o => o with
+        {
+            Job = o.Job with { Status = o.Job.Status! with { Checkpoint = checkpoint } },
+            Cluster = o.Cluster with { Drives = [Build.Drive("td-0", holder: Build.Holder(o.Job, 2, "n1"), phase: DrivePhase.Failed), Build.Drive("td-1")] },
+        })));
+
+        status.ResumeFrom.Should().BeNull();
+        status.Attempts![^1].Restart.Should().Be("Fresh");
+        status.Conditions.Should().Contain(c => c.Type == "Progressing" && c.Reason == Reasons.CheckpointUnusable);
+    }
+
+    [Test]
     public void An_agent_report_naming_a_failing_drive_marks_it_Failed_and_moves_on()
     {
         var actions = BackupJobDecider.Decide(Running(o => o with

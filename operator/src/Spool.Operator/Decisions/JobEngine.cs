@@ -303,7 +303,14 @@ internal sealed class JobEngine
             };
             if (problem is { } p)
             {
-                excluded.Add(held.Name);
+                // A claim of ours at a newer epoch is an assignment whose status write did not land: the drive is
+                // healthy and still ours, so the new placement may take it again instead of waiting for its release.
+                var oursAtNewerEpoch = drive is not null && DriveArbiter.IsHeldBy(drive, Job) && drive.Status!.Holder!.Epoch > status.Epoch;
+                if (!oursAtNewerEpoch)
+                {
+                    excluded.Add(held.Name);
+                }
+
                 reason ??= p.Reason;
                 messages.Add(p.Message);
             }
@@ -402,7 +409,17 @@ internal sealed class JobEngine
         CheckpointRecord? resume = null;
         string progressReason;
         string progressMessage;
-        if (frame.RestartPolicy == RestartPolicy.Checkpoint)
+        // Without redundancy the segments before the checkpoint live only on the lost drive, and a resume needs them
+        // (the catalog journal and the restore chain), so a checkpoint there is unusable however well it verifies.
+        var dataOnLostDrive = reason is Reasons.DriveFailed or Reasons.DriveOffline or Reasons.DriveLost
+            && excluded.Count > 0
+            && (status.Checkpoint is not null || status.ResumeFrom is not null);
+        if (frame.RestartPolicy == RestartPolicy.Checkpoint && dataOnLostDrive)
+        {
+            progressReason = CheckpointUnusable;
+            progressMessage = $"the checkpoint's earlier segments are on a drive that is no longer usable ({reason}); started over on another drive";
+        }
+        else if (frame.RestartPolicy == RestartPolicy.Checkpoint)
         {
             var candidates = new[] { status.Checkpoint is { } c && c.Epoch == epoch ? c : null, status.ResumeFrom }
                 .Where(c => c is not null)
