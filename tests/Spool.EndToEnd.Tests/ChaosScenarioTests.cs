@@ -107,6 +107,27 @@ public sealed class ChaosScenarioTests : ClusterScenario
 
     [Test]
     [CancelAfter(240_000)]
+    public async Task Drive_failure_mid_job_continues_on_another_drive()
+    {
+        var (workload, source) = await WorkloadAsync("drivefail", seed: 5);
+        await using var history = await BackupAsync(workload, "drivefail");
+        var before = await StreamingPastAsync(history, 0.25, source.Bytes);
+        var held = before.Status.Drives?.Select(d => d.Name).ToList() ?? [];
+        held.Should().ContainSingle("one drive without redundancy");
+        var lost = held[0];
+
+        await Cluster.DriveFailAsync(lost, Token);
+
+        var after = await HandedOverAsync(history, before.Epoch, v => v.Status.Drives?.Any(d => d.Name != lost && d.State == "Active") == true);
+        after.Status.Drives!.Where(d => d.State == "Active").Select(d => d.Name).Should().NotContain(lost);
+        var final = await SucceededAsync(history);
+        final.Status.Catalog.Should().NotBeNull();
+        final.Status.Catalog!.Drives.Should().NotContain(lost, "the finished backup lives on the drive that is left");
+        await AssertCleanRunAsync(history, workload, source, driveLost: true);
+    }
+
+    [Test]
+    [CancelAfter(240_000)]
     public async Task Api_server_restart_mid_job_loses_nothing()
     {
         var (workload, source) = await WorkloadAsync("apirestart", seed: 6);

@@ -333,9 +333,20 @@ public sealed class BackupRunner(AgentContext context)
         var primarySpec = DriveMapper.ToSpec(primary, context.Options, job.Spec.Destination.BlockSizeBytes);
         DriveMapper.EnsureReachable(primaryName, primarySpec);
 
-        // Earlier segments (a resume on another drive) are read back at verify time: every drive an attempt used.
+        // Earlier segments (a resume on another drive) are read back at verify time: every drive an attempt used since
+        // the last fresh start. A fresh start writes a new backup, so the drives of earlier attempts are not part of it.
         var chain = new List<string>();
-        foreach (var attempt in status.Attempts ?? [])
+        var attempts = status.Attempts ?? [];
+        var lastFresh = 0;
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            if (attempts[i].Restart == "Fresh")
+            {
+                lastFresh = i;
+            }
+        }
+
+        foreach (var attempt in attempts.Skip(lastFresh))
         {
             foreach (var name in attempt.Drives ?? [])
             {
