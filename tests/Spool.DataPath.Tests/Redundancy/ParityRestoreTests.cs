@@ -53,6 +53,38 @@ public sealed class ParityRestoreTests
             TreeAssert.Identical(tmp.Sub("src"), tmp.Sub("out"));
         }));
 
+    [Test]
+    public async Task DamagedParityThatNoDataReadTouchesIsFoundByTheScrubAndChargedToTheParityMember()
+    {
+        using var tmp = new TempDir();
+        RandomTree.Build(tmp.Sub("src"), 21, files: 6, maxSize: 30_000);
+        var members = RedundancyFixture.Members(tmp, 4);
+        var backup = await RedundancyFixture.Backup(tmp.Sub("src"), RedundancyMode.Parity, members);
+
+        // Stripe 0 keeps its parity on the last member: flip a payload byte of that parity block in every member file.
+        var damaged = 0;
+        foreach (var f in Directory.GetFiles(members[3], "*.tape", SearchOption.AllDirectories))
+        {
+            using var fs = new FileStream(f, FileMode.Open, FileAccess.ReadWrite);
+            if (fs.Length < 3 * RedundancyFixture.Block)
+            {
+                continue;
+            }
+
+            fs.Position = RedundancyFixture.Block + 200;
+            var b = fs.ReadByte();
+            fs.Position = RedundancyFixture.Block + 200;
+            fs.WriteByte((byte)(b ^ 0xff));
+            damaged++;
+        }
+
+        damaged.Should().BeGreaterThan(0);
+        var verify = await RedundancyFixture.Verify(members, backup.BackupId);
+        verify.Ok.Should().BeTrue("the data itself is intact");
+        verify.Members.Where(m => m.Health != MemberHealth.Complete).Select(m => m.MemberIndex).Should().Equal(3);
+        verify.Members.Single(m => m.MemberIndex == 3).Problems.Should().Contain(p => p.Contains("parity does not match its data"));
+    }
+
     [TestCase(0, 1)]
     [TestCase(1, 3)]
     public async Task TwoLostMembersFailNamingBoth(int a, int b)

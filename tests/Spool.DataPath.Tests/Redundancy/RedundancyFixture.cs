@@ -29,7 +29,7 @@ public static class RedundancyFixture
     public static async Task<VerifyResult> Verify(string[] members, Guid id) =>
         (await new VerifyEngine().RunAsync(new VerifyRequest { Drives = members.Select(m => DriveSpec.Directory(m)).ToList(), BackupId = id }, CancellationToken.None))[0];
 
-    /// <summary>Damages up to <paramref name="count"/> blocks of one member that are sealed blocks (not parity), so CRC catches it.</summary>
+    /// <summary>Damages up to <paramref name="count"/> blocks of one member that start like sealed blocks: data, whose CRC catches it, or parity over an odd number of blocks, which the scrub catches.</summary>
     public static int CorruptBlocks(string member, int count, Random random)
     {
         var candidates = new List<(string File, long Offset)>();

@@ -5,7 +5,7 @@ namespace Spool.DataPath;
 
 /// <summary>
 /// Checks a backup without restoring: every block of every segment in the chain (CRC or GCM tag, identity, sequence, epoch),
-/// then every member against its content hash, naming the files that damage affects.
+/// then every member against its content hash, naming the files that damage affects; parity sets are scrubbed too.
 /// </summary>
 public sealed class VerifyEngine
 {
@@ -20,8 +20,16 @@ public sealed class VerifyEngine
             var results = new List<VerifyResult>();
             foreach (var id in ids)
             {
-                results.Add(await VerifyOneAsync(drives, id, request, cancellationToken).ConfigureAwait(false) with { Members = RedundantDrive.Reports(drives) });
+                results.Add(await VerifyOneAsync(drives, id, request, cancellationToken).ConfigureAwait(false));
             }
+
+            foreach (var set in drives.OfType<RedundantDrive>())
+            {
+                set.ScrubParity(cancellationToken);
+            }
+
+            var members = RedundantDrive.Reports(drives);
+            results = results.Select(r => r with { Members = members }).ToList();
 
             return results;
         }

@@ -35,7 +35,7 @@ public sealed class AgentComponentTests
             Pre = [new ExecHook { Command = ["sync"] }],
             Post = [new ExecHook { Command = ["fail", "unfreeze"], OnError = HookErrorMode.Continue }],
         });
-        _harness.StartAgent();
+        await _harness.StartAgentAsync();
         await _harness.AssignBackupAsync(job, pod, epoch: 1, AgentHarness.Node, "td-0");
 
         var done = await _harness.WaitForAsync<BackupJob>("nightly", j => j.Status?.Report is not null);
@@ -73,7 +73,7 @@ public sealed class AgentComponentTests
         await _harness.CreateDriveAsync("td-0");
         var job = await _harness.CreateBackupJobAsync("nightly");
         var engine = new GatedEngine(new DataPathEngine(TimeProvider.System), holdAtCheckpoint: 2);
-        _harness.StartAgent(engine);
+        await _harness.StartAgentAsync(engine);
         await _harness.AssignBackupAsync(job, pod, epoch: 1, AgentHarness.Node, "td-0");
         await engine.Reached.WaitAsync(TimeSpan.FromSeconds(60));
         var beforeTakeover = (await _harness.Client.GetAsync<BackupJob>("nightly", AgentHarness.Namespace))!;
@@ -108,7 +108,7 @@ public sealed class AgentComponentTests
         var job = await _harness.CreateBackupJobAsync("nightly");
         await _harness.AssignBackupAsync(job, pod, epoch: 4, AgentHarness.Node, "td-0");
 
-        _harness.StartAgent();
+        await _harness.StartAgentAsync();
         var handedBack = await _harness.WaitForAsync<BackupJob>("nightly", j => j.Status?.Report is not null);
 
         handedBack.Status!.Report!.Outcome.Should().Be(ReportOutcomes.HandedBack);
@@ -129,7 +129,7 @@ public sealed class AgentComponentTests
         await _harness.CreateDriveAsync("td-0");
         Directory.Delete(Path.GetDirectoryName(mount)!, recursive: true);
         var job = await _harness.CreateBackupJobAsync("nightly");
-        _harness.StartAgent();
+        await _harness.StartAgentAsync();
         await _harness.AssignBackupAsync(job, pod, epoch: 1, AgentHarness.Node, "td-0");
 
         var failed = await _harness.WaitForAsync<BackupJob>("nightly", j => j.Status?.Report is not null);
@@ -157,7 +157,7 @@ public sealed class AgentComponentTests
         var (pod, mount) = await _harness.CreateWorkloadAsync("db-0", megabytes: 3);
         await _harness.CreateDriveAsync("td-0");
         var job = await _harness.CreateBackupJobAsync("nightly");
-        _harness.StartAgent();
+        await _harness.StartAgentAsync();
         await _harness.AssignBackupAsync(job, pod, epoch: 1, AgentHarness.Node, "td-0");
         var backup = await _harness.WaitForAsync<BackupJob>("nightly", j => j.Status?.Report is not null);
         backup.Status!.Report!.Outcome.Should().Be(ReportOutcomes.Completed, _harness.Log.ToString());
@@ -197,7 +197,7 @@ public sealed class AgentComponentTests
     {
         var (pod, mount) = await _harness.CreateWorkloadAsync("db-0", megabytes: 2);
         await _harness.CreateDriveAsync("td-0");
-        _harness.StartAgent();
+        await _harness.StartAgentAsync();
         var full = await _harness.CreateBackupJobAsync("full");
         await _harness.AssignBackupAsync(full, pod, epoch: 1, AgentHarness.Node, "td-0");
         var fullDone = await _harness.WaitForAsync<BackupJob>("full", j => j.Status?.Report is not null);

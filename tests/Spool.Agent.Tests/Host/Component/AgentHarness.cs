@@ -82,7 +82,11 @@ public sealed class AgentHarness : IAsyncDisposable
         VolumeWait = TimeSpan.FromSeconds(1),
     };
 
-    public void StartAgent(IDataPathEngine? engine = null)
+    /// <summary>
+    /// Starts the agent and returns once its first lists are in, because a job already assigned to this node at that moment
+    /// is treated as left over from a previous process and handed back rather than taken up.
+    /// </summary>
+    public async Task StartAgentAsync(IDataPathEngine? engine = null)
     {
         var configuration = KubernetesClientConfiguration.FromKubeconfig(Server.KubeconfigPath);
         var context = new AgentContext(
@@ -95,6 +99,16 @@ public sealed class AgentHarness : IAsyncDisposable
             Metrics);
         Host = new AgentHost(context);
         _agent = Task.Run(() => Host.RunAsync(_stopping.Token, _hardStop.Token));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!Log.ToString().Contains("\"msg\":\"Watches synced\"", StringComparison.Ordinal))
+        {
+            if (_agent.IsCompleted || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the agent did not sync its watches: {Log}");
+            }
+
+            await Task.Delay(20);
+        }
     }
 
     public async Task StopAgentAsync()
