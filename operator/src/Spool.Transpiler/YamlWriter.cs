@@ -183,7 +183,7 @@ public static partial class YamlWriter
         return builder.Append('"').ToString();
     }
 
-    // Starts with a letter or one of '/', '_', '$', '('; no YAML flow or comment indicators anywhere.
-    [GeneratedRegex(@"^[A-Za-z_/$(][A-Za-z0-9 _./$()=<>+*&;,%'`^~-]*$")]
+    // \z, not $: $ also matches before a trailing newline, which a plain scalar would lose. Starts with a letter or one of '/', '_', '$', '('; no YAML flow or comment indicators anywhere.
+    [GeneratedRegex(@"^[A-Za-z_/$(][A-Za-z0-9 _./$()=<>+*&;,%'`^~-]*\z")]
     private static partial Regex PlainSafe();
 }
