@@ -4,12 +4,14 @@ using System.ComponentModel.DataAnnotations;
 namespace Spool.Api.V1Alpha1;
 
 /// <summary>
-/// Replica-aware placement: read a healthy secondary instead of loading the primary, falling back as the
-/// policy allows. A replica is healthy when its lag (annotation or condition) is at most maxLagSeconds.
+/// Replica-aware placement, for a claim of a replicated workload: the replicas are the pods that share the
+/// controller of the pod mounting the claim (a StatefulSet, for example) and carry roleLabel, and each replica's
+/// volume is the claim it mounts under the same pod volume name. The replica is chosen once, before the first
+/// assignment, and kept for the rest of the job.
 /// </summary>
 public sealed record ReplicaPolicySpec
 {
-    /// <summary>Which replica to read: PreferSecondary and PreferPrimary fall back to the other role, SecondaryOnly and PrimaryOnly fail instead.</summary>
+    /// <summary>Which replica to read: PreferSecondary and PreferPrimary fall back to the other role, SecondaryOnly and PrimaryOnly fail the job instead (reason NoHealthySecondary or PrimaryUnavailable); with neither role usable a Prefer policy fails with NoUsableReplica.</summary>
     [DefaultValue(ReplicaPolicy.PreferSecondary)]
     public ReplicaPolicy Policy { get; init; } = ReplicaPolicy.PreferSecondary;
 
@@ -21,7 +23,7 @@ public sealed record ReplicaPolicySpec
     [DefaultValue("primary")]
     public string PrimaryValue { get; init; } = "primary";
 
-    /// <summary>Pod annotation holding the replication lag in seconds.</summary>
+    /// <summary>Pod annotation holding the replication lag in seconds (a number, an optional trailing "s"); a secondary without it is not healthy.</summary>
     [DefaultValue("spool.dev/replication-lag-seconds")]
     public string LagAnnotation { get; init; } = "spool.dev/replication-lag-seconds";
 
@@ -33,7 +35,11 @@ public sealed record ReplicaPolicySpec
     [DefaultValue(30)]
     public int MaxLagSeconds { get; init; } = 30;
 
-    /// <summary>PreferPrimary: fall back to a secondary when the primary node's load annotation exceeds this (0 to 1).</summary>
+    /// <summary>The primary is not read while the load of its node (annotation nodeLoadAnnotation, 0 to 1) exceeds this: PreferPrimary reads a healthy secondary instead, PrimaryOnly and PreferSecondary's fall-back fail. A node without the annotation counts as not loaded.</summary>
     [Range(0.0, 1.0)]
     public double? MaxPrimaryLoad { get; init; }
+
+    /// <summary>Node annotation holding the node's load as a fraction from 0 to 1 (for example CPU use), written by the cluster's monitoring; read only with maxPrimaryLoad.</summary>
+    [DefaultValue("spool.dev/node-load")]
+    public string NodeLoadAnnotation { get; init; } = "spool.dev/node-load";
 }

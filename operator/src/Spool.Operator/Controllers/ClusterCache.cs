@@ -14,6 +14,7 @@ namespace Spool.Operator.Controllers;
 public sealed class ClusterCache
 {
     public const string PodClaimIndex = "claim";
+    public const string PodNamespaceIndex = "namespace";
     public const string AttachmentVolumeIndex = "volume";
 
     private readonly TimeProvider _time;
@@ -32,6 +33,7 @@ public sealed class ClusterCache
             Indexers = new Dictionary<string, Func<Pod, IEnumerable<string>>>
             {
                 [PodClaimIndex] = p => (p.Spec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null).Select(v => $"{p.Metadata.Namespace}/{v.PersistentVolumeClaim!.ClaimName}").Distinct(),
+                [PodNamespaceIndex] = p => [p.Metadata.Namespace ?? ""],
             },
         });
         Claims = factory.GetInformer(new InformerOptions<PersistentVolumeClaim>());
@@ -120,7 +122,7 @@ public sealed class ClusterCache
         var claim = claimName is null ? null : Claims.Store.Get(ns, claimName);
         var volume = claim?.Spec.VolumeName is { } pv ? Volumes.Store.Get(pv) : null;
         var runningNode = job.Status is { Phase: BackupPhase.Running } s ? s.Node : null;
-        return new BackupJobObservation
+        var observation = new BackupJobObservation
         {
             Job = job,
             Claim = claim,
@@ -129,6 +131,24 @@ public sealed class ClusterCache
             Attachments = volume is null ? [] : Attachments.Store.ByIndex(AttachmentVolumeIndex, volume.Metadata.Name!),
             EncryptionSecret = encryptionSecret,
             Cluster = Snapshot(BackupJobDecider.RefOf(job), runningNode),
+        };
+        return job.Spec.Source.Replica is { } policy && claimName is not null ? WithReplicas(observation, ns, claimName, policy) : observation;
+    }
+
+    /// <summary>The namespace's pods and, for every replica of the workload (and the replica already chosen), its claim, volume and attachments.</summary>
+    private BackupJobObservation WithReplicas(BackupJobObservation observation, string ns, string claimName, ReplicaPolicySpec policy)
+    {
+        var pods = Pods.Store.ByIndex(PodNamespaceIndex, ns);
+        var members = ReplicaSelector.Members(new ReplicaQuery { Namespace = ns, ClaimName = claimName, Policy = policy, Pods = pods }, out _) ?? [];
+        var names = members.Select(m => m.Claim).Append(observation.Job.Status?.Volume?.PersistentVolumeClaim).OfType<string>().Distinct(StringComparer.Ordinal);
+        var claims = names.Select(n => Claims.Store.Get(ns, n)).OfType<PersistentVolumeClaim>().ToList();
+        var volumes = claims.Select(c => c.Spec.VolumeName is { } pv ? Volumes.Store.Get(pv) : null).OfType<PersistentVolume>().ToList();
+        return observation with
+        {
+            NamespacePods = pods,
+            ReplicaClaims = claims,
+            ReplicaVolumes = volumes,
+            ReplicaAttachments = volumes.SelectMany(v => Attachments.Store.ByIndex(AttachmentVolumeIndex, v.Metadata.Name!)).ToList(),
         };
     }
 
@@ -233,6 +253,12 @@ public sealed class ClusterCache
     public (IEnumerable<string> Backups, IEnumerable<string> Restores) JobsOfClaim(string claimKey) =>
         (BackupJobs.Store.ByIndex(JobIndexes.Claim, claimKey).Select(ObjectKey.Of),
          RestoreJobs.Store.ByIndex(JobIndexes.Claim, claimKey).Select(ObjectKey.Of));
+
+    /// <summary>Keys of the unfinished replica-aware BackupJobs of a namespace, whose choice any pod of it may change.</summary>
+    public IEnumerable<string> ReplicaJobsOf(string ns) =>
+        BackupJobs.Store.ByIndex(JobIndexes.ReplicaNamespace, ns).Select(ObjectKey.Of);
+
+    public bool HasReplicaJobs(string? ns) => BackupJobs.Store.ByIndex(JobIndexes.ReplicaNamespace, ns ?? "default").Count > 0;
 
     /// <summary>Jobs running on, or waiting for, a node.</summary>
     public (IEnumerable<string> Backups, IEnumerable<string> Restores) JobsOfNode(string node) =>

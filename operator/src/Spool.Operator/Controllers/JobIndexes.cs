@@ -9,6 +9,9 @@ public static class JobIndexes
     /// <summary>namespace/claim of the volume a job reads or writes.</summary>
     public const string Claim = "claim";
 
+    /// <summary>Namespace of an unfinished BackupJob with <c>spec.source.replica</c>: a change to any pod there may change its replica.</summary>
+    public const string ReplicaNamespace = "replicaNamespace";
+
     /// <summary>Node of a job in phase Running.</summary>
     public const string RunningNode = "runningNode";
 
@@ -24,7 +27,8 @@ public static class JobIndexes
 
     public static IReadOnlyDictionary<string, Func<BackupJob, IEnumerable<string>>> ForBackups() => new Dictionary<string, Func<BackupJob, IEnumerable<string>>>
     {
-        [Claim] = j => j.Spec.Source.PersistentVolumeClaim is { } c ? [$"{j.Metadata.Namespace}/{c}"] : [],
+        [Claim] = j => new[] { j.Spec.Source.PersistentVolumeClaim, j.Status?.Volume?.PersistentVolumeClaim }.OfType<string>().Distinct(StringComparer.Ordinal).Select(c => $"{j.Metadata.Namespace}/{c}"),
+        [ReplicaNamespace] = j => j.Spec.Source.Replica is not null && j.Status?.Phase is not (BackupPhase.Succeeded or BackupPhase.Failed or BackupPhase.PartiallySucceeded) ? [j.Metadata.Namespace ?? "default"] : [],
         [RunningNode] = j => j.Status is { Phase: BackupPhase.Running, Node: { } n } ? [n] : [],
         [WaitingNode] = j => j.Status is { Phase: BackupPhase.Waiting or BackupPhase.Pending, Volume.Node: { } n } ? [n] : [],
         [Queued] = j => j.Status?.Phase == BackupPhase.Waiting && j.Metadata.DeletionTimestamp is null && IsQueued(j.Status.Conditions) ? [QueuedValue] : [],

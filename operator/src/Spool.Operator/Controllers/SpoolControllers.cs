@@ -253,15 +253,32 @@ public sealed class SpoolControllers : IAsyncDisposable
         }));
         _handlers.Add(Cache.Pods.AddHandler(new ResourceEventHandler<Pod>
         {
-            OnAdd = p => EnqueueClaims(ClusterCache.ClaimsOf(p)),
+            OnAdd = p =>
+            {
+                EnqueueClaims(ClusterCache.ClaimsOf(p));
+                EnqueueReplicaJobs(p.Metadata.Namespace);
+            },
             OnUpdate = (old, now) =>
             {
-                if (old.Status?.Phase != now.Status?.Phase || old.Spec.NodeName != now.Spec.NodeName || (old.Metadata.DeletionTimestamp is null) != (now.Metadata.DeletionTimestamp is null))
+                var placement = old.Status?.Phase != now.Status?.Phase || old.Spec.NodeName != now.Spec.NodeName || (old.Metadata.DeletionTimestamp is null) != (now.Metadata.DeletionTimestamp is null);
+                if (placement)
                 {
                     EnqueueClaims(ClusterCache.ClaimsOf(now).Concat(ClusterCache.ClaimsOf(old)));
                 }
+
+                // Roles, lag annotations and health conditions decide which replica a replica-aware job reads.
+                if (Cache.HasReplicaJobs(now.Metadata.Namespace)
+                    && (placement || !StatusJson.Same(old.Metadata.Labels, now.Metadata.Labels) || !StatusJson.Same(old.Metadata.Annotations, now.Metadata.Annotations)
+                        || !StatusJson.Same(old.Status?.Conditions, now.Status?.Conditions)))
+                {
+                    EnqueueReplicaJobs(now.Metadata.Namespace);
+                }
             },
-            OnDelete = p => EnqueueClaims(ClusterCache.ClaimsOf(p)),
+            OnDelete = p =>
+            {
+                EnqueueClaims(ClusterCache.ClaimsOf(p));
+                EnqueueReplicaJobs(p.Metadata.Namespace);
+            },
         }));
         _handlers.Add(Cache.Claims.AddHandler(new ResourceEventHandler<PersistentVolumeClaim>
         {
@@ -397,6 +414,14 @@ public sealed class SpoolControllers : IAsyncDisposable
             {
                 _restoreQueue.Add(r);
             }
+        }
+    }
+
+    private void EnqueueReplicaJobs(string? ns)
+    {
+        foreach (var key in Cache.ReplicaJobsOf(ns ?? "default"))
+        {
+            _backupQueue.Add(key);
         }
     }
 

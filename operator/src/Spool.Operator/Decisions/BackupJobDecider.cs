@@ -23,21 +23,50 @@ public static class BackupJobDecider
         var status = job.Status ?? new BackupJobStatus();
         var claimName = spec.Source.PersistentVolumeClaim;
         var problem = Validate(observation);
-        var owner = claimName is null
-            ? OwnerResolution.Wait(InvalidSpec, "no claim to resolve")
-            : OwnerResolver.Resolve(
-                new OwnerQuery
+        var replica = problem is null && claimName is not null && observation.Claim is not null && spec.Source.Replica is { } policy
+            ? ReplicaSelector.Choose(
+                new ReplicaQuery
                 {
                     Namespace = jobRef.Namespace,
                     ClaimName = claimName,
-                    Claim = observation.Claim,
-                    Volume = observation.Volume,
-                    Pods = observation.Pods,
-                    Attachments = observation.Attachments,
-                    PreferredNode = status.Phase == BackupPhase.Running ? status.Node : status.Volume?.Node,
-                    MounterPod = MounterPods.NameFor(jobRef),
+                    Policy = policy,
+                    Pods = observation.NamespacePods,
+                    Pinned = status.Volume,
+                    Assigned = status.Attempts is { Count: > 0 },
                 },
-                cluster);
+                cluster)
+            : null;
+        var query = claimName is null ? null : new OwnerQuery
+        {
+            Namespace = jobRef.Namespace,
+            ClaimName = claimName,
+            Claim = observation.Claim,
+            Volume = observation.Volume,
+            Pods = observation.Pods,
+            Attachments = observation.Attachments,
+            PreferredNode = status.Phase == BackupPhase.Running ? status.Node : status.Volume?.Node,
+            MounterPod = MounterPods.NameFor(jobRef),
+        };
+        if (query is not null && replica is { Claim: { } replicaClaim })
+        {
+            var claim = observation.ReplicaClaims.FirstOrDefault(c => c.Metadata.Name == replicaClaim);
+            var volume = claim?.Spec.VolumeName is { } pv ? observation.ReplicaVolumes.FirstOrDefault(v => v.Metadata.Name == pv) : null;
+            query = query with
+            {
+                ClaimName = replicaClaim,
+                Claim = claim,
+                Volume = volume,
+                Pods = observation.NamespacePods,
+                Attachments = volume is null ? [] : observation.ReplicaAttachments.Where(a => a.Spec.Source.PersistentVolumeName == volume.Metadata.Name).ToList(),
+            };
+        }
+
+        var owner = query is null
+            ? OwnerResolution.Wait(InvalidSpec, "no claim to resolve")
+            : replica is { Chosen: false, WaitReason: { } replicaWait }
+            ? OwnerResolution.Wait(replicaWait, replica.Reason)
+            : OwnerResolver.Resolve(query, cluster);
+        var volumeClaim = query?.ClaimName;
         var frame = new JobFrame
         {
             Job = jobRef,
@@ -55,15 +84,16 @@ public static class BackupJobDecider
             Status = status,
             Problem = problem,
             Owner = owner,
+            Replica = replica,
             Demand = DriveDemands.ForBackup(spec.Destination, cluster),
-            MounterPod = MounterPods.Find(observation.Pods, jobRef),
-            NewMounterPod = spec.MountWhenIdle && claimName is not null
-                ? node => MounterPods.Build(jobRef, job.ApiVersion ?? SpoolGroup.ApiVersion, claimName, true, node, cluster.Settings.MounterImage)
+            MounterPod = MounterPods.Find(replica is null ? observation.Pods : observation.NamespacePods, jobRef),
+            NewMounterPod = spec.MountWhenIdle && volumeClaim is not null
+                ? node => MounterPods.Build(jobRef, job.ApiVersion ?? SpoolGroup.ApiVersion, volumeClaim, true, node, cluster.Settings.MounterImage)
                 : null,
             BackupIdBase = BackupIdBase(jobRef),
             Noun = "Backup",
             VolumeNamespace = jobRef.Namespace,
-            VolumeClaim = claimName,
+            VolumeClaim = volumeClaim,
         };
         return JobEngine.Decide(frame, cluster, next =>
             StatusJson.Same(next, job.Status) ? null : new UpdateBackupJobStatus(jobRef, next, job.Metadata.ResourceVersion));

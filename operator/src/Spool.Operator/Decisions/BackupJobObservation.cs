@@ -19,6 +19,16 @@ public sealed record BackupJobObservation
 
     public IReadOnlyList<VolumeAttachment> Attachments { get; init; } = [];
 
+    /// <summary>Replica-aware jobs (<c>spec.source.replica</c>): every pod of the job's namespace, among which the replicas are found.</summary>
+    public IReadOnlyList<Pod> NamespacePods { get; init; } = [];
+
+    /// <summary>Replica-aware jobs: the claims the replicas mount, with their volumes and attachments.</summary>
+    public IReadOnlyList<PersistentVolumeClaim> ReplicaClaims { get; init; } = [];
+
+    public IReadOnlyList<PersistentVolume> ReplicaVolumes { get; init; } = [];
+
+    public IReadOnlyList<VolumeAttachment> ReplicaAttachments { get; init; } = [];
+
     /// <summary>The encryption Secret when the job names one; null when it does not exist or was not looked up.</summary>
     public Secret? EncryptionSecret { get; init; }
 

@@ -483,6 +483,13 @@ internal sealed class JobEngine
             return;
         }
 
+        if (frame.Replica is { FailReason: { } replicaFailure } refused)
+        {
+            var volume = status.Volume ?? new ResolvedVolume { Namespace = frame.VolumeNamespace, PersistentVolumeClaim = frame.VolumeClaim };
+            Fail(status with { Volume = volume with { ReplicaRole = null, ReplicaReason = refused.Reason } }, replicaFailure, $"no replica can be read: {refused.Reason}");
+            return;
+        }
+
         var owner = frame.Owner;
         if (!owner.Resolved)
         {
@@ -707,7 +714,8 @@ internal sealed class JobEngine
             Conditions = JobConditions.Running(status.Conditions, progressReason, message, frame.Generation, cluster.Now),
         };
         var eventReason = failover is not null ? (resume is not null ? "Resumed" : "Restarted") : (resume is not null ? "Resumed" : "Placed");
-        Event(RecordEvent.Normal, eventReason, $"Assigned to node {node} with drive(s) {string.Join(", ", held.Select(h => h.Name))} at epoch {epoch} ({owner.Resolution} {owner.Pod ?? owner.PersistentVolume})");
+        var replicaNote = frame.Replica is { Chosen: true } chosenReplica ? $"; {chosenReplica.Reason}" : "";
+        Event(RecordEvent.Normal, eventReason, $"Assigned to node {node} with drive(s) {string.Join(", ", held.Select(h => h.Name))} at epoch {epoch} ({owner.Resolution} {owner.Pod ?? owner.PersistentVolume}{replicaNote})");
     }
 
     private PendingDriveOperation AppendOperation(string node, long epoch, string? backupId, int? segment) => new()
@@ -738,8 +746,8 @@ internal sealed class JobEngine
             PodUid = owner.PodUid,
             Node = owner.Node,
             Resolution = owner.Resolution,
-            ReplicaRole = previous?.ReplicaRole,
-            ReplicaReason = previous?.ReplicaReason,
+            ReplicaRole = frame.Replica is { } replica ? replica.Role : previous?.ReplicaRole,
+            ReplicaReason = frame.Replica is { } why ? why.Reason : previous?.ReplicaReason,
         };
     }
 

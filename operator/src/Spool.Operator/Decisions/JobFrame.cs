@@ -49,6 +49,9 @@ internal sealed record JobFrame
 
     public required OwnerResolution Owner { get; init; }
 
+    /// <summary>Replica-aware jobs: the replica chosen, or why none; a choice with a FailReason fails the job at placement.</summary>
+    public ReplicaChoice? Replica { get; init; }
+
     public required DriveDemand Demand { get; init; }
 
     /// <summary>The job's mounter pod, if one exists.</summary>
