@@ -8,8 +8,8 @@ namespace Spool.EndToEnd.Tests.Scheduling;
 
 /// <summary>
 /// A seconds-field BackupSchedule on the embedded cluster with real operator and agent processes: fulls and
-/// incrementals alternate, retention expires what keepLast gives up without breaking a chain, and the latest
-/// incremental restores byte-identical.
+/// incrementals alternate, retention expires what keepLast gives up without breaking a chain, an agent deletes the
+/// expired backups' tape files, and the latest incremental restores byte-identical.
 /// </summary>
 [TestFixture]
 [Category("EndToEnd")]
@@ -68,9 +68,8 @@ public sealed class ScheduleEndToEndTests : ClusterScenario
             entries = await CatalogAsync(workload.ClaimName);
             var ids = first4.Select(j => j.Status!.Catalog!.BackupId).ToList();
             var byId = entries.ToDictionary(e => e.BackupId);
-            if (ids.All(byId.ContainsKey)
-                && byId[ids[0]].State != CatalogEntryState.Complete && byId[ids[1]].State != CatalogEntryState.Complete
-                && byId[ids[2]].State == CatalogEntryState.Complete && byId[ids[3]].State == CatalogEntryState.Complete)
+            if (byId.GetValueOrDefault(ids[0])?.State != CatalogEntryState.Complete && byId.GetValueOrDefault(ids[1])?.State != CatalogEntryState.Complete
+                && byId.GetValueOrDefault(ids[2])?.State == CatalogEntryState.Complete && byId.GetValueOrDefault(ids[3])?.State == CatalogEntryState.Complete)
             {
                 break;
             }
@@ -88,6 +87,25 @@ public sealed class ScheduleEndToEndTests : ClusterScenario
                 all[parent].State.Should().Be(CatalogEntryState.Complete, $"{kept.BackupId} is kept, so its ancestor {parent} must be");
             }
         }
+
+        // An agent deletes the expired chain's tape files and reports them; the operator then drops the entries.
+        var expired = first4.Take(2).Select(j => j.Status!.Catalog!.BackupId).ToList();
+        var reclaimDeadline = Time.GetUtcNow() + TimeSpan.FromSeconds(90);
+        while ((await CatalogAsync(workload.ClaimName)).Any(e => expired.Contains(e.BackupId)))
+        {
+            Time.GetUtcNow().Should().BeBefore(reclaimDeadline, "an agent should reclaim the expired chain and the operator drop it from the catalog");
+            await Task.Delay(TimeSpan.FromSeconds(1), Time, Token);
+        }
+
+        // Segment headers carry the writer's label, <namespace>/<job>.
+        var onDrives = Cluster.DriveNames
+            .Select(d => Cluster.Layout.DrivePath(d))
+            .Where(p => File.Exists(Path.Combine(p, "drive.json")))
+            .SelectMany(p => Spool.DataPath.DriveCatalog.ListFiles(Spool.DataPath.Drives.DriveSpec.Directory(p)))
+            .Select(f => f.Header?.Label)
+            .ToHashSet();
+        onDrives.Should().NotContain(first4.Take(2).Select(j => $"{Namespace}/{j.Metadata.Name}"), "the expired backups' tape files are deleted");
+        onDrives.Should().Contain(first4.Skip(2).Select(j => $"{Namespace}/{j.Metadata.Name}"), "the retained chain's tape files stay");
 
         // The latest incremental restores byte-identical.
         var latestIncremental = first4[3];

@@ -1,6 +1,7 @@
 using Spool.Agent.Host.Fencing;
 using Spool.Agent.Host.Heartbeat;
 using Spool.Agent.Host.Jobs;
+using Spool.Agent.Host.Reclaim;
 using Spool.Agent.Host.Streaming;
 using Spool.Agent.Host.Watching;
 using Spool.Api.V1Alpha1;
@@ -9,7 +10,8 @@ namespace Spool.Agent.Host;
 
 /// <summary>
 /// The agent of one node: renews the node Lease, watches the BackupJobs and RestoreJobs labelled for the node and all
-/// TapeDrives, runs one stream per (job, epoch), and fences streams on any sign that the job was taken away.
+/// TapeDrives, runs one stream per (job, epoch), fences streams on any sign that the job was taken away, and deletes the
+/// tape files of expired backups on the directory drives it reaches (<see cref="DriveReclaimer"/>).
 /// </summary>
 /// <remarks>
 /// On start, every job found Running on this node with no report for its epoch is handed back
@@ -85,6 +87,7 @@ public sealed class AgentHost
             _drives.RunAsync(watchStop.Token),
             _backups.RunAsync(watchStop.Token),
             _restores.RunAsync(watchStop.Token),
+            new DriveReclaimer(_context).RunAsync(watchStop.Token),
         };
         try
         {

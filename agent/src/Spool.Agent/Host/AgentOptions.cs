@@ -44,6 +44,12 @@ public sealed record AgentOptions
     /// <summary>Re-list period of the watches, so that a silently stalled watch cannot hide a fencing event for long.</summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often the agent looks for Expiring backups on the directory drives it reaches and deletes their tape files;
+    /// <see cref="TimeSpan.Zero"/> disables it.
+    /// </summary>
+    public TimeSpan ReclaimInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     public string MapDrivePath(string nodePath) => MapPrefixed(DriveRootPrefix, nodePath);
 
     public string MapHostPath(string nodePath) => MapPrefixed(HostPathPrefix, nodePath);

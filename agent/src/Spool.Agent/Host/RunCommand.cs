@@ -31,9 +31,10 @@ public static class RunCommand
         var volumeWait = new Option<double>("--volume-wait-seconds") { Description = "Wait this long for a volume that is not mounted on the node yet before reporting VolumeNotFound.", DefaultValueFactory = _ => 30 };
         var catalogNamespace = new Option<string?>("--catalog-namespace") { Description = "Namespace of the operator's catalog ConfigMaps (incremental bases); the agent's namespace when absent." };
         var snapshotTimeout = new Option<double>("--snapshot-timeout-seconds") { Description = "Wait for a VolumeSnapshot to be readyToUse and its clone pod.", DefaultValueFactory = _ => 300 };
+        var reclaimInterval = new Option<double>("--reclaim-interval-seconds") { Description = "How often to look for expired backups to delete from the directory drives this node reaches; 0 disables.", DefaultValueFactory = _ => 15 };
 
         var command = new Command("run", "Run the node agent: heartbeat, watch this node's BackupJobs and RestoreJobs, stream with fenced checkpoints");
-        foreach (var option in new Option[] { node, ns, kubeconfig, context, identity, kubeletRoot, driveRoot, hostRoot, renew, duration, healthPort, volumeWait, snapshotTimeout, catalogNamespace })
+        foreach (var option in new Option[] { node, ns, kubeconfig, context, identity, kubeletRoot, driveRoot, hostRoot, renew, duration, healthPort, volumeWait, snapshotTimeout, catalogNamespace, reclaimInterval })
         {
             command.Options.Add(option);
         }
@@ -63,6 +64,7 @@ public static class RunCommand
                 SnapshotTimeout = TimeSpan.FromSeconds(parse.GetValue(snapshotTimeout)),
                 VolumeWait = TimeSpan.FromSeconds(parse.GetValue(volumeWait)),
                 CatalogNamespace = parse.GetValue(catalogNamespace),
+                ReclaimInterval = TimeSpan.FromSeconds(parse.GetValue(reclaimInterval)),
             };
             KubernetesClientConfiguration configuration;
             try

@@ -80,6 +80,7 @@ public sealed class AgentHarness : IAsyncDisposable
         HostPathPrefix = Root,
         WriteRetryDelay = TimeSpan.FromMilliseconds(100),
         VolumeWait = TimeSpan.FromSeconds(1),
+        ReclaimInterval = TimeSpan.FromMilliseconds(500),
     };
 
     /// <summary>
