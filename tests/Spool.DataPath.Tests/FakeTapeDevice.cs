@@ -97,7 +97,10 @@ public sealed class FakeTapeDevice : ITapeDevice
 
         EnsureFile();
         var f = Files[File];
+
+        // A write ends the tape's data: records after it in this file, and every later file, are gone.
         f.RemoveRange(Record, f.Count - Record);
+        Files.RemoveRange(File + 1, Files.Count - File - 1);
         f.Add(buffer.ToArray());
         Record++;
     }

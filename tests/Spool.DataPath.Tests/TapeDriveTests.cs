@@ -60,6 +60,50 @@ public sealed class TapeDriveTests
         next.Should().Throw<DriveException>().WithMessage("*full*");
     }
 
+    [Test]
+    public void A_reused_medium_is_written_from_its_start_and_nothing_before_survives()
+    {
+        var device = new FakeTapeDevice();
+        using var drive = new TapeDrive(new DriveSpec(DriveType.Tape, "/dev/nst0", Block), device);
+        for (var f = 0; f < 3; f++)
+        {
+            using var old = drive.AppendFile(nextMedium: false);
+            old.WriteBlock(Fill((byte)(f + 1)));
+            old.Close();
+        }
+
+        drive.OverwriteFromStart();
+        using (var first = drive.AppendFile(nextMedium: false))
+        {
+            first.Address.Should().Be(new TapeFileAddress(1, 1));
+            first.WriteBlock(Fill(0xAA));
+            first.Close();
+        }
+
+        using (var second = drive.AppendFile(nextMedium: false))
+        {
+            second.Address.Should().Be(new TapeFileAddress(1, 2), "only the first append after the call starts at the beginning");
+            second.WriteBlock(Fill(0xBB));
+            second.Close();
+        }
+
+        drive.ListFiles().Select(f => f.Address.File).Should().Equal(1, 2);
+        using var r = drive.OpenFile(new TapeFileAddress(1, 1));
+        var buf = new byte[Block];
+        r.TryReadBlock(0, buf).Should().BeTrue();
+        buf[0].Should().Be(0xAA);
+        device.Log.Should().ContainInOrder((MtOperation.Rew, 1), (MtOperation.Eom, 1));
+    }
+
+    [Test]
+    public void Overwriting_a_medium_is_refused_on_a_directory_drive()
+    {
+        using var dir = new TempDir();
+        var source = dir.Sub("src");
+        var directory = () => new BackupSession(new BackupRequest { SourcePath = source, Drive = DriveSpec.Directory(dir.Sub("drive")), OverwriteMedium = true }, new RecordingSink());
+        directory.Should().Throw<ArgumentException>().WithMessage("*fresh start on a single tape drive*");
+    }
+
     private static byte[] Fill(byte v)
     {
         var b = new byte[Block];

@@ -149,6 +149,32 @@ public sealed class CatalogDeciderTests
     }
 
     [Test]
+    public void A_reused_tape_medium_is_in_use_again_once_its_new_backup_is_recorded_and_the_agents_record_is_kept()
+    {
+        var world = new CatalogWorld();
+        world.AddDrive("tape-0", DriveType.Tape);
+        world.AddDrive("tape-1", DriveType.Tape);
+        world.AddSchedule("nightly", new RetentionPolicy { KeepLast = 2 });
+        world.Succeed("f1", null, 30, drives: ["tape-0"]);
+        world.Succeed("f2", null, 20, drives: ["tape-1"]);
+        world.Succeed("f3", null, 10, drives: ["tape-1"]);
+        world.Reconcile();
+        world.Catalogs.Single(c => c.Drive == "tape-0").Medium.Should().Be(MediumState.Reusable);
+
+        // A writer takes the medium and overwrites it; the operator keeps the agent's key and says Reusable until the new backup is recorded.
+        world.AgentWrites("tape-0", CatalogNames.MediumReuseKey, """{"backupId":"id-f4","job":"shop/f4","epoch":1}""");
+        world.Reconcile();
+        world.Catalogs.Single(c => c.Drive == "tape-0").Medium.Should().Be(MediumState.Reusable);
+        world.Succeed("f4", null, 1, drives: ["tape-0"]);
+        world.Reconcile();
+
+        var catalog = world.Catalogs.Single(c => c.Drive == "tape-0");
+        catalog.Medium.Should().Be(MediumState.InUse);
+        catalog.Entries.Select(e => e.BackupId).Should().Equal("id-f4");
+        world.ConfigMaps["spool-catalog-tape-0"].Data![CatalogNames.MediumReuseKey].Should().Contain("id-f4", "the operator never overwrites an agent's key");
+    }
+
+    [Test]
     public void A_tape_medium_with_one_live_backup_keeps_its_expired_ones_listed()
     {
         var world = new CatalogWorld();

@@ -108,6 +108,15 @@ public sealed class CatalogWorld
         return actions;
     }
 
+    /// <summary>An agent writing one of its own keys of a drive's catalog (e.g. mediumReuse when it takes a Reusable tape).</summary>
+    public void AgentWrites(string drive, string key, string value)
+    {
+        var name = CatalogNames.ConfigMapFor(drive);
+        var map = ConfigMaps[name];
+        var data = new Dictionary<string, string>(map.Data!) { [key] = value };
+        ConfigMaps[name] = map with { Data = data, Metadata = map.Metadata with { ResourceVersion = (++_resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+    }
+
     /// <summary>What an agent does after deleting a backup's tape files: add its id to the reclaimed key.</summary>
     public void AgentReclaims(string drive, params string[] ids)
     {

@@ -1,7 +1,8 @@
 namespace Spool.DataPath.Drives;
 
 /// <summary>
-/// A sequential block device with file marks. Backups only ever append new tape files; nothing is rewritten.
+/// A sequential block device with file marks. Backups only ever append new tape files; nothing is rewritten (retention
+/// aside: see <see cref="TapeDrive.OverwriteFromStart"/> and <see cref="DriveReclaim"/>).
 /// Several drives can be combined by a stream layer above this (striping, mirroring) without the drive knowing.
 /// </summary>
 public interface IDrive : IDisposable

@@ -41,6 +41,12 @@ public sealed record BackupRequest
 
     public Checkpoint? ResumeFrom { get; init; }
 
+    /// <summary>
+    /// The first tape file of this backup starts at the beginning of the tape, overwriting the medium (a Tape drive whose
+    /// every backup has expired, marked Reusable in the catalog). Only for a fresh start on a single Tape drive.
+    /// </summary>
+    public bool OverwriteMedium { get; init; }
+
     /// <summary>Store only what changed since this backup (found on the given drives); the restore reassembles the chain.</summary>
     public Guid? IncrementalFrom { get; init; }
 

@@ -75,7 +75,17 @@ internal sealed class BackupSession : IDisposable
             }
         }
 
+        if (request.OverwriteMedium && (resume is not null || request.Drive.Type != Drives.DriveType.Tape || request.Redundancy is { Mode: not Redundancy.RedundancyMode.None }))
+        {
+            throw new ArgumentException("overwriting a medium is only for a fresh start on a single tape drive");
+        }
+
         target = request.Redundancy is { Mode: not Redundancy.RedundancyMode.None } set ? Redundancy.RedundantDrive.Create(set) : DriveFactory.Open(request.Drive, create: true);
+        if (request.OverwriteMedium)
+        {
+            ((TapeDrive)target).OverwriteFromStart();
+        }
+
         drives[target.Id] = target;
         foreach (var spec in request.OtherDrives)
         {

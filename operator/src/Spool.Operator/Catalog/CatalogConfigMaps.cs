@@ -38,8 +38,8 @@ public static class CatalogConfigMaps
     }
 
     /// <summary>
-    /// The ConfigMap for <paramref name="catalog"/>. The agent-written <c>reclaimed</c> key is carried over from
-    /// <paramref name="existing"/> unchanged, so that the operator never overwrites the agent's field.
+    /// The ConfigMap for <paramref name="catalog"/>. The agent-written <c>reclaimed</c> and <c>mediumReuse</c> keys are
+    /// carried over from <paramref name="existing"/> unchanged, so that the operator never overwrites the agents' fields.
     /// </summary>
     public static ConfigMap Write(DriveCatalog catalog, string @namespace, ConfigMap? existing)
     {
@@ -60,9 +60,12 @@ public static class CatalogConfigMaps
             data[CatalogNames.TalliesKey] = KubeJson.Serialize(new SortedDictionary<string, ExpiryTally>(catalog.Tallies.ToDictionary(), StringComparer.Ordinal));
         }
 
-        if (existing?.Data?.TryGetValue(CatalogNames.ReclaimedKey, out var reclaimed) == true)
+        foreach (var agentKey in new[] { CatalogNames.ReclaimedKey, CatalogNames.MediumReuseKey })
         {
-            data[CatalogNames.ReclaimedKey] = reclaimed;
+            if (existing?.Data?.TryGetValue(agentKey, out var value) == true)
+            {
+                data[agentKey] = value;
+            }
         }
 
         var labels = new Dictionary<string, string>(existing?.Metadata.Labels ?? new Dictionary<string, string>())

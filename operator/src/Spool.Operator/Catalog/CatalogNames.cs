@@ -8,6 +8,9 @@ public static class CatalogNames
     /// <summary>Agent-written key: JSON list of backup ids whose tape files the agent deleted.</summary>
     public const string ReclaimedKey = "reclaimed";
 
+    /// <summary>Agent-written key: the writer that took a Reusable tape medium and overwrote it from its start.</summary>
+    public const string MediumReuseKey = "mediumReuse";
+
     /// <summary>Operator-written key: JSON list of expired backup ids, so that a surviving BackupJob is not catalogued again.</summary>
     public const string ExpiredKey = "expired";
 

@@ -16,7 +16,8 @@ namespace Spool.Agent.Host.Reclaim;
 /// the tape files of Expiring backups, lists the drive again and only then adds what is gone to the catalog's
 /// <c>reclaimed</c> key, with a merge patch carrying the ConfigMap's resourceVersion (a 409 re-reads and decides again).
 /// The drive's holder is read again right before the deletions: a drive claimed meanwhile is left alone. Every agent that
-/// reaches a drive may do this; deleting and reporting are idempotent.
+/// reaches a drive may do this; deleting and reporting are idempotent. Each pass also removes the <c>mediumReuse</c>
+/// record of a tape medium that is no longer Reusable (<see cref="MediumReuseDecider"/>).
 /// </summary>
 public sealed class DriveReclaimer(AgentContext context)
 {
@@ -67,6 +68,16 @@ public sealed class DriveReclaimer(AgentContext context)
     /// <summary>One pass over every drive with a catalog; returns the last plan per drive.</summary>
     public async Task<IReadOnlyDictionary<string, ReclaimPlan>> RunOnceAsync(CancellationToken cancellationToken)
     {
+        var reuse = new MediumReuse(context);
+        var raw = await context.Client.ListAllAsync<ConfigMap>(CatalogNamespace, new ListOptions { LabelSelector = CatalogLabel + "=true" }, cancellationToken).ConfigureAwait(false);
+        foreach (var map in raw.Items.Where(m => m.Data?.ContainsKey(MediumReuse.Key) == true))
+        {
+            if (await reuse.RemoveIfDoneAsync(map, cancellationToken).ConfigureAwait(false))
+            {
+                context.Log.Info("Tape medium no longer reusable, removed its reuse record", "catalog", map.Metadata.Name);
+            }
+        }
+
         var maps = await ListCatalogsAsync(cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<string, ReclaimPlan>(StringComparer.Ordinal);
         foreach (var drive in maps.Keys.Order(StringComparer.Ordinal))

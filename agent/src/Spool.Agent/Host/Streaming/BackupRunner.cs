@@ -3,6 +3,7 @@ using Spool.Agent.Host.Hooks;
 using Spool.Agent.Host.Jobs;
 using Spool.Agent.Host.Logging;
 using Spool.Agent.Host.Progress;
+using Spool.Agent.Host.Reclaim;
 using Spool.Agent.Host.Snapshots;
 using Spool.Agent.Host.Volumes;
 using Spool.Api.V1Alpha1;
@@ -94,12 +95,25 @@ public sealed class BackupRunner(AgentContext context)
                 Math.Max(status.ResumeFrom?.Sequence ?? 0, status.Checkpoint?.Sequence ?? 0),
                 0,
                 hardStop);
+            var backupGuid = BackupIds.ToGuid(status.BackupId ?? job.Metadata.Uid ?? jobName);
+            var overwrite = resume is null
+                && drives.Primary.Type == Spool.DataPath.Drives.DriveType.Tape
+                && await new MediumReuse(context).TryTakeAsync(
+                    drives.PrimaryName,
+                    new MediumReuseRecord { BackupId = status.BackupId ?? backupGuid.ToString(), Job = $"{ns}/{jobName}", Epoch = epoch, Node = context.Options.NodeName, Time = context.Time.GetUtcNow() },
+                    token).ConfigureAwait(false);
+            if (overwrite)
+            {
+                log.Info("Reusing the tape medium from its start", "drive", drives.PrimaryName);
+            }
+
             var request = new BackupRequest
             {
                 SourcePath = source,
+                OverwriteMedium = overwrite,
                 Drive = drives.Primary,
                 OtherDrives = drives.Others,
-                BackupId = BackupIds.ToGuid(status.BackupId ?? job.Metadata.Uid ?? jobName),
+                BackupId = backupGuid,
                 Epoch = epoch,
                 Compression = job.Spec.Destination.Compression switch
                 {
