@@ -9,8 +9,9 @@ namespace Spool.Agent.Host.Snapshots;
 /// <summary>
 /// The agent side of CSISnapshot mode. The agent creates VolumeSnapshot <c>spool-&lt;job&gt;-e&lt;epoch&gt;</c> (labelled
 /// <see cref="SnapshotForLabel"/>=&lt;job&gt;) and waits for readyToUse; the operator starts a helper pod labelled
-/// <see cref="CloneLabel"/>=&lt;job&gt; on this node that mounts a claim cloned from that snapshot; the agent reads the
-/// helper's mount.
+/// <see cref="CloneLabel"/>=&lt;job&gt; and <see cref="EpochLabel"/>=&lt;epoch&gt; on this node that mounts a claim
+/// cloned from that snapshot; the agent reads the helper's mount. The snapshot is owned by the job, so that deleting
+/// the job collects a snapshot whose epoch never ended cleanly.
 /// </summary>
 public sealed class SnapshotCoordinator(IKubernetesClient client, AgentOptions options, TimeProvider time)
 {
@@ -26,8 +27,9 @@ public sealed class SnapshotCoordinator(IKubernetesClient client, AgentOptions o
     }
 
     /// <exception cref="AgentFailureException">SnapshotFailed when the snapshot errs or is not ready in time.</exception>
-    public async Task<VolumeSnapshot> TakeAsync(string jobName, long epoch, string @namespace, string claim, string? snapshotClass, CancellationToken cancellationToken)
+    public async Task<VolumeSnapshot> TakeAsync(BackupJob job, long epoch, string @namespace, string claim, string? snapshotClass, CancellationToken cancellationToken)
     {
+        var jobName = job.Metadata.Name ?? "";
         var name = SnapshotName(jobName, epoch);
         try
         {
@@ -43,6 +45,11 @@ public sealed class SnapshotCoordinator(IKubernetesClient client, AgentOptions o
                             [SnapshotForLabel] = jobName,
                             [EpochLabel] = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         },
+
+                        // An owner reference must not cross namespaces: a snapshot elsewhere relies on the operator's clean-up.
+                        OwnerReferences = job.Metadata.Uid is { } uid && job.Metadata.Namespace == @namespace
+                            ? [new OwnerReference { ApiVersion = job.ApiVersion ?? SpoolGroup.ApiVersion, Kind = BackupJob.KindValue, Name = jobName, Uid = uid }]
+                            : null,
                     },
                     Spec = new VolumeSnapshotSpec
                     {
@@ -85,14 +92,16 @@ public sealed class SnapshotCoordinator(IKubernetesClient client, AgentOptions o
         }
     }
 
-    /// <summary>Waits for the operator's helper pod that mounts the clone on this node.</summary>
+    /// <summary>Waits for the operator's helper pod that mounts this epoch's clone on this node.</summary>
+    /// <remarks>The epoch matters: a helper of an earlier epoch on this node mounts an older snapshot.</remarks>
     /// <exception cref="AgentFailureException">SnapshotCloneNotFound after the snapshot timeout.</exception>
-    public async Task<ResolvedVolume> FindCloneAsync(string jobName, string @namespace, CancellationToken cancellationToken)
+    public async Task<ResolvedVolume> FindCloneAsync(string jobName, long epoch, string @namespace, CancellationToken cancellationToken)
     {
+        var epochText = epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var deadline = time.GetUtcNow() + options.SnapshotTimeout;
         while (true)
         {
-            var pods = await client.ListAsync<Pod>(@namespace, new ListOptions { LabelSelector = $"{CloneLabel}={jobName}" }, cancellationToken).ConfigureAwait(false);
+            var pods = await client.ListAsync<Pod>(@namespace, new ListOptions { LabelSelector = $"{CloneLabel}={jobName},{EpochLabel}={epochText}" }, cancellationToken).ConfigureAwait(false);
             var clone = pods.Items.FirstOrDefault(p =>
                 string.Equals(p.Spec.NodeName, options.NodeName, StringComparison.Ordinal)
                 && string.Equals(p.Status?.Phase, "Running", StringComparison.Ordinal)
@@ -115,7 +124,7 @@ public sealed class SnapshotCoordinator(IKubernetesClient client, AgentOptions o
             {
                 throw new AgentFailureException(
                     ReportReasons.SnapshotCloneNotFound,
-                    $"no running pod labelled {CloneLabel}={jobName} mounting a claim on node {options.NodeName} after {options.SnapshotTimeout.TotalSeconds:0}s");
+                    $"no running pod labelled {CloneLabel}={jobName},{EpochLabel}={epochText} mounting a claim on node {options.NodeName} after {options.SnapshotTimeout.TotalSeconds:0}s");
             }
 
             await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);

@@ -37,7 +37,7 @@ public sealed class BackupRunner(AgentContext context)
         var hooks = new HookRunner(context.Client, context.Exec, context.Time, log);
         var snapshots = new SnapshotCoordinator(context.Client, context.Options, context.Time);
         var hookNamespace = status.Volume?.Namespace ?? ns;
-        var hookPod = status.Volume?.Resolution == "SnapshotClone" ? null : status.Volume?.Pod;
+        var hookPod = status.Volume?.Pod;
         var postHooksDue = false;
         var snapshotTaken = false;
         string? primaryDrive = null;
@@ -59,20 +59,20 @@ public sealed class BackupRunner(AgentContext context)
             primaryDrive = drives.PrimaryName;
 
             string source;
-            if (job.Spec.Source.Snapshot?.Mode == SnapshotMode.CSISnapshot && status.Volume?.Resolution != "SnapshotClone")
+            if (job.Spec.Source.Snapshot?.Mode == SnapshotMode.CSISnapshot)
             {
                 var claim = status.Volume?.PersistentVolumeClaim ?? job.Spec.Source.PersistentVolumeClaim
                     ?? throw new AgentFailureException(ReportReasons.SnapshotFailed, "no claim to snapshot");
                 postHooksDue = true;
                 warnings.AddRange(await hooks.RunAsync("pre", job.Spec.Source.Hooks?.Pre, hookNamespace, hookPod, token).ConfigureAwait(false));
                 snapshotTaken = true;
-                await snapshots.TakeAsync(jobName, epoch, hookNamespace, claim, job.Spec.Source.Snapshot.VolumeSnapshotClassName, token).ConfigureAwait(false);
+                await snapshots.TakeAsync(job, epoch, hookNamespace, claim, job.Spec.Source.Snapshot.VolumeSnapshotClassName, token).ConfigureAwait(false);
                 log.Info("Volume snapshot ready", "snapshot", SnapshotCoordinator.SnapshotName(jobName, epoch));
 
                 // The snapshot is the consistent point: the workload can resume before the stream starts.
                 postHooksDue = false;
                 warnings.AddRange(await hooks.RunAsync("post", job.Spec.Source.Hooks?.Post, hookNamespace, hookPod, token).ConfigureAwait(false));
-                var clone = await snapshots.FindCloneAsync(jobName, hookNamespace, token).ConfigureAwait(false);
+                var clone = await snapshots.FindCloneAsync(jobName, epoch, hookNamespace, token).ConfigureAwait(false);
                 source = await new VolumeResolver(context.Client, new VolumeLocator(context.Options.KubeletRoot)).ResolveAsync(clone, ns, token, context.Options.VolumeWait, context.Time).ConfigureAwait(false);
             }
             else
