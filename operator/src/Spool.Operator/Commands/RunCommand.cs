@@ -35,12 +35,13 @@ public static class RunCommand
         var workers = new Option<int>("--workers") { Description = "Concurrent BackupJob reconciles (RestoreJob and TapeDrive get half)", DefaultValueFactory = _ => 4 };
         var maxStreams = new Option<int>("--max-streams-per-node") { Description = "Running jobs per node, over all jobs", DefaultValueFactory = _ => 4 };
         var mounterImage = new Option<string>("--mounter-image") { Description = "Image of the mounter pod for idle volumes (spec.mountWhenIdle)", DefaultValueFactory = _ => "registry.k8s.io/pause:3.10" };
+        var csiSnapshots = new Option<bool>("--csi-snapshots") { Description = "Watch snapshot.storage.k8s.io/v1 VolumeSnapshots and start the clones of CSISnapshot jobs; false on a cluster without that API (CSISnapshot jobs are then refused)", DefaultValueFactory = _ => true };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Debug logs" };
 
         var command = new Command("run", "Run the operator: place jobs on their volumes' owner nodes, arbitrate drives, fail over, fence stale writers")
         {
             kubeconfig, context, ns, agentNamespace, identity, leaderElect, leaseDuration, renewDeadline, retryPeriod,
-            healthPort, metricsPort, logFormat, workers, maxStreams, mounterImage, verbose,
+            healthPort, metricsPort, logFormat, workers, maxStreams, mounterImage, csiSnapshots, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,6 +62,7 @@ public static class RunCommand
                 Workers = Math.Max(1, parse.GetValue(workers)),
                 MaxStreamsPerNode = Math.Max(1, parse.GetValue(maxStreams)),
                 MounterImage = parse.GetRequiredValue(mounterImage),
+                CsiSnapshots = parse.GetValue(csiSnapshots),
             };
             using var loggers = CreateLoggers(options.LogFormat, parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
             var logger = loggers.CreateLogger("Spool.Operator");

@@ -98,6 +98,17 @@ public sealed class ActionApplier
                     case CreateClaim claim:
                         await CreateIgnoringExistingAsync(claim.Claim, cancellationToken);
                         break;
+                    case CreateSnapshotClone clone:
+                        await CreateIgnoringExistingAsync(clone.Claim, cancellationToken);
+                        _logger.LogInformation("Created snapshot clone claim={Claim} snapshot={Snapshot} job={Job}", $"{clone.Claim.Metadata.Namespace}/{clone.Claim.Metadata.Name}", clone.Claim.Spec.DataSource?.Name, clone.Job.Key);
+                        break;
+                    case CreateSnapshotHelper helper:
+                        await CreateIgnoringExistingAsync(helper.Pod, cancellationToken);
+                        _logger.LogInformation("Started snapshot helper pod pod={Pod} node={Node} job={Job}", $"{helper.Pod.Metadata.Namespace}/{helper.Pod.Metadata.Name}", helper.Pod.Spec.NodeName, helper.Job.Key);
+                        break;
+                    case DeleteSnapshotObject delete:
+                        await DeleteSnapshotObjectAsync(delete, cancellationToken);
+                        break;
                     case RecordEvent recorded:
                         OperatorTelemetry.Events.Add(1, new KeyValuePair<string, object?>("reason", recorded.Reason));
                         await _events.RecordAsync(recorded.Regarding, recorded.Type, recorded.Reason, recorded.Message, cancellationToken);
@@ -274,6 +285,22 @@ public sealed class ActionApplier
         }
         catch (KubernetesAlreadyExistsException)
         {
+        }
+    }
+
+    private async Task DeleteSnapshotObjectAsync(DeleteSnapshotObject delete, CancellationToken cancellationToken)
+    {
+        // Gone already is as good as deleted.
+        var (deleted, kind) = delete.Kind switch
+        {
+            SnapshotObjectKind.HelperPod => (await _client.DeleteAsync<Pod>(delete.Name, delete.Namespace, cancellationToken: cancellationToken), Pod.KindValue),
+            SnapshotObjectKind.CloneClaim => (await _client.DeleteAsync<PersistentVolumeClaim>(delete.Name, delete.Namespace, cancellationToken: cancellationToken), PersistentVolumeClaim.KindValue),
+            _ => (await _client.DeleteAsync<VolumeSnapshot>(delete.Name, delete.Namespace, cancellationToken: cancellationToken), VolumeSnapshot.KindValue),
+        };
+        if (deleted)
+        {
+            Count(kind, "delete");
+            _logger.LogInformation("Deleted snapshot object kind={Kind} name={Name} job={Job}", kind, $"{delete.Namespace}/{delete.Name}", delete.Job.Key);
         }
     }
 

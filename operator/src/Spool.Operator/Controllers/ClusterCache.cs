@@ -17,6 +17,9 @@ public sealed class ClusterCache
     public const string PodNamespaceIndex = "namespace";
     public const string AttachmentVolumeIndex = "volume";
 
+    /// <summary>Pods and claims by <c>namespace/&lt;spool.dev/snapshot-clone&gt;</c>, VolumeSnapshots by <c>namespace/&lt;spool.dev/snapshot-for&gt;</c>.</summary>
+    public const string SnapshotJobIndex = "snapshotJob";
+
     private readonly TimeProvider _time;
     private readonly Lock _queueLock = new();
     private (long Stamp, IReadOnlyList<QueuedJob> Queue)? _queue;
@@ -34,9 +37,16 @@ public sealed class ClusterCache
             {
                 [PodClaimIndex] = p => (p.Spec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null).Select(v => $"{p.Metadata.Namespace}/{v.PersistentVolumeClaim!.ClaimName}").Distinct(),
                 [PodNamespaceIndex] = p => [p.Metadata.Namespace ?? ""],
+                [SnapshotJobIndex] = p => SnapshotJobKeys(p.Metadata, SnapshotClones.CloneLabel),
             },
         });
-        Claims = factory.GetInformer(new InformerOptions<PersistentVolumeClaim>());
+        Claims = factory.GetInformer(new InformerOptions<PersistentVolumeClaim>
+        {
+            Indexers = new Dictionary<string, Func<PersistentVolumeClaim, IEnumerable<string>>>
+            {
+                [SnapshotJobIndex] = c => SnapshotJobKeys(c.Metadata, SnapshotClones.CloneLabel),
+            },
+        });
         Volumes = factory.GetInformer(new InformerOptions<PersistentVolume>());
         Attachments = factory.GetInformer(new InformerOptions<VolumeAttachment>
         {
@@ -47,6 +57,18 @@ public sealed class ClusterCache
         });
         Nodes = factory.GetInformer(new InformerOptions<Node>());
         Leases = factory.GetInformer(new InformerOptions<Lease> { Namespace = settings.AgentNamespace });
+
+        // Only with the snapshot API installed: an informer on a missing resource would never sync.
+        VolumeSnapshots = settings.CsiSnapshots
+            ? factory.GetInformer(new InformerOptions<VolumeSnapshot>
+            {
+                LabelSelector = SnapshotClones.SnapshotForLabel,
+                Indexers = new Dictionary<string, Func<VolumeSnapshot, IEnumerable<string>>>
+                {
+                    [SnapshotJobIndex] = v => SnapshotJobKeys(v.Metadata, SnapshotClones.SnapshotForLabel),
+                },
+            })
+            : null;
     }
 
     public OperatorSettings Settings { get; }
@@ -69,13 +91,18 @@ public sealed class ClusterCache
 
     public Informer<Lease> Leases { get; }
 
+    /// <summary>The VolumeSnapshots Spool's agents took (label <c>spool.dev/snapshot-for</c>); null when CSI snapshots are off.</summary>
+    public Informer<VolumeSnapshot>? VolumeSnapshots { get; }
+
     public ObjectOverlay<BackupJob> BackupOverlay { get; } = new();
 
     public ObjectOverlay<RestoreJob> RestoreOverlay { get; } = new();
 
     public ObjectOverlay<TapeDrive> DriveOverlay { get; } = new();
 
-    public IEnumerable<IInformer> All => [BackupJobs, RestoreJobs, Drives, Pods, Claims, Volumes, Attachments, Nodes, Leases];
+    public IEnumerable<IInformer> All => VolumeSnapshots is { } snapshots
+        ? [BackupJobs, RestoreJobs, Drives, Pods, Claims, Volumes, Attachments, Nodes, Leases, snapshots]
+        : [BackupJobs, RestoreJobs, Drives, Pods, Claims, Volumes, Attachments, Nodes, Leases];
 
     public BackupJob? GetBackupJob(string key) => BackupOverlay.Resolve(key, BackupJobs.Store.Get(key));
 
@@ -122,8 +149,12 @@ public sealed class ClusterCache
         var claim = claimName is null ? null : Claims.Store.Get(ns, claimName);
         var volume = claim?.Spec.VolumeName is { } pv ? Volumes.Store.Get(pv) : null;
         var runningNode = job.Status is { Phase: BackupPhase.Running } s ? s.Node : null;
+        var jobKey = ObjectKey.Of(job);
         var observation = new BackupJobObservation
         {
+            Snapshots = VolumeSnapshots?.Store.ByIndex(SnapshotJobIndex, jobKey) ?? [],
+            CloneClaims = Claims.Store.ByIndex(SnapshotJobIndex, jobKey),
+            HelperPods = Pods.Store.ByIndex(SnapshotJobIndex, jobKey),
             Job = job,
             Claim = claim,
             Volume = volume,
@@ -285,6 +316,9 @@ public sealed class ClusterCache
             .ToList();
         return (backups, restores);
     }
+
+    private static IEnumerable<string> SnapshotJobKeys(ObjectMeta metadata, string label) =>
+        metadata.Labels?.GetValueOrDefault(label) is { Length: > 0 } job ? [$"{metadata.Namespace}/{job}"] : [];
 
     public static string LeaseNode(Lease lease, OperatorSettings settings) =>
         lease.Metadata.Name is { } name && name.StartsWith(settings.AgentLeasePrefix, StringComparison.Ordinal) ? name[settings.AgentLeasePrefix.Length..] : "";

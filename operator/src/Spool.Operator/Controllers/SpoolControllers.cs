@@ -257,6 +257,7 @@ public sealed class SpoolControllers : IAsyncDisposable
             {
                 EnqueueClaims(ClusterCache.ClaimsOf(p));
                 EnqueueReplicaJobs(p.Metadata.Namespace);
+                EnqueueSnapshotJob(p.Metadata, SnapshotClones.CloneLabel);
             },
             OnUpdate = (old, now) =>
             {
@@ -264,6 +265,7 @@ public sealed class SpoolControllers : IAsyncDisposable
                 if (placement)
                 {
                     EnqueueClaims(ClusterCache.ClaimsOf(now).Concat(ClusterCache.ClaimsOf(old)));
+                    EnqueueSnapshotJob(now.Metadata, SnapshotClones.CloneLabel);
                 }
 
                 // Roles, lag annotations and health conditions decide which replica a replica-aware job reads.
@@ -278,11 +280,16 @@ public sealed class SpoolControllers : IAsyncDisposable
             {
                 EnqueueClaims(ClusterCache.ClaimsOf(p));
                 EnqueueReplicaJobs(p.Metadata.Namespace);
+                EnqueueSnapshotJob(p.Metadata, SnapshotClones.CloneLabel);
             },
         }));
         _handlers.Add(Cache.Claims.AddHandler(new ResourceEventHandler<PersistentVolumeClaim>
         {
-            OnAdd = c => EnqueueClaims([ObjectKey.Of(c)]),
+            OnAdd = c =>
+            {
+                EnqueueClaims([ObjectKey.Of(c)]);
+                EnqueueSnapshotJob(c.Metadata, SnapshotClones.CloneLabel);
+            },
             OnUpdate = (old, now) =>
             {
                 if (old.Spec.VolumeName != now.Spec.VolumeName || old.Status?.Phase != now.Status?.Phase)
@@ -290,8 +297,29 @@ public sealed class SpoolControllers : IAsyncDisposable
                     EnqueueClaims([ObjectKey.Of(now)]);
                 }
             },
-            OnDelete = c => EnqueueClaims([ObjectKey.Of(c)]),
+            OnDelete = c =>
+            {
+                EnqueueClaims([ObjectKey.Of(c)]);
+                EnqueueSnapshotJob(c.Metadata, SnapshotClones.CloneLabel);
+            },
         }));
+        if (Cache.VolumeSnapshots is { } snapshots)
+        {
+            // A snapshot becoming ready is what the clone waits for; one appearing or vanishing may need cleaning up.
+            _handlers.Add(snapshots.AddHandler(new ResourceEventHandler<VolumeSnapshot>
+            {
+                OnAdd = v => EnqueueSnapshotJob(v.Metadata, SnapshotClones.SnapshotForLabel),
+                OnUpdate = (old, now) =>
+                {
+                    if (old.Status?.ReadyToUse != now.Status?.ReadyToUse || (old.Metadata.DeletionTimestamp is null) != (now.Metadata.DeletionTimestamp is null))
+                    {
+                        EnqueueSnapshotJob(now.Metadata, SnapshotClones.SnapshotForLabel);
+                    }
+                },
+                OnDelete = v => EnqueueSnapshotJob(v.Metadata, SnapshotClones.SnapshotForLabel),
+            }));
+        }
+
         _handlers.Add(Cache.Volumes.AddHandler(new ResourceEventHandler<PersistentVolume>
         {
             OnAdd = EnqueueVolume,
@@ -414,6 +442,14 @@ public sealed class SpoolControllers : IAsyncDisposable
             {
                 _restoreQueue.Add(r);
             }
+        }
+    }
+
+    private void EnqueueSnapshotJob(ObjectMeta metadata, string label)
+    {
+        if (metadata.Labels?.GetValueOrDefault(label) is { Length: > 0 } job)
+        {
+            _backupQueue.Add(ObjectKey.Of(metadata.Namespace, job));
         }
     }
 

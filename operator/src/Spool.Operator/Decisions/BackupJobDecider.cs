@@ -13,6 +13,7 @@ public static class BackupJobDecider
     public const string SelectorNotSupported = "SelectorNotSupported";
     public const string SecretNotFound = "SecretNotFound";
     public const string SecretKeyNotFound = "SecretKeyNotFound";
+    public const string SnapshotsDisabled = "SnapshotsDisabled";
 
     public static IReadOnlyList<OperatorAction> Decide(BackupJobObservation observation)
     {
@@ -95,8 +96,21 @@ public static class BackupJobDecider
             VolumeNamespace = jobRef.Namespace,
             VolumeClaim = volumeClaim,
         };
-        return JobEngine.Decide(frame, cluster, next =>
+        var actions = JobEngine.Decide(frame, cluster, next =>
             StatusJson.Same(next, job.Status) ? null : new UpdateBackupJobStatus(jobRef, next, job.Metadata.ResourceVersion));
+        var clones = SnapshotCloneDecider.Decide(new SnapshotCloneObservation
+        {
+            Job = job,
+            // A replica-aware job snapshots the replica's claim it was placed on; the clone is made like that one.
+            SourceClaim = status.Volume?.PersistentVolumeClaim is { } read && observation.ReplicaClaims.FirstOrDefault(c => c.Metadata.Name == read) is { } readClaim
+                ? readClaim
+                : observation.Claim,
+            Snapshots = observation.Snapshots,
+            CloneClaims = observation.CloneClaims,
+            HelperPods = observation.HelperPods,
+            HelperImage = cluster.Settings.MounterImage,
+        });
+        return clones.Count == 0 ? actions : [.. actions, .. clones];
     }
 
     public static JobRef RefOf(BackupJob job) =>
@@ -129,6 +143,11 @@ public static class BackupJobDecider
         if (source.Snapshot is { Mode: SnapshotMode.CSISnapshot, VolumeSnapshotClassName: null })
         {
             return (InvalidSpec, "spec.source.snapshot.volumeSnapshotClassName is required with mode CSISnapshot", true);
+        }
+
+        if (source.Snapshot is { Mode: SnapshotMode.CSISnapshot } && !observation.Cluster.Settings.CsiSnapshots)
+        {
+            return (SnapshotsDisabled, "mode CSISnapshot needs the operator's --csi-snapshots (the cluster must serve snapshot.storage.k8s.io/v1)", true);
         }
 
         var destination = spec.Destination;

@@ -32,5 +32,12 @@ public sealed record BackupJobObservation
     /// <summary>The encryption Secret when the job names one; null when it does not exist or was not looked up.</summary>
     public Secret? EncryptionSecret { get; init; }
 
+    /// <summary>CSISnapshot mode: the job's VolumeSnapshots, clone claims and helper pods (by their job labels).</summary>
+    public IReadOnlyList<VolumeSnapshot> Snapshots { get; init; } = [];
+
+    public IReadOnlyList<PersistentVolumeClaim> CloneClaims { get; init; } = [];
+
+    public IReadOnlyList<Pod> HelperPods { get; init; } = [];
+
     public required ClusterSnapshot Cluster { get; init; }
 }

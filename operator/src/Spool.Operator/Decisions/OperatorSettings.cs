@@ -33,5 +33,8 @@ public sealed record OperatorSettings
 
     public string MounterImage { get; init; } = "registry.k8s.io/pause:3.10";
 
+    /// <summary>The cluster serves snapshot.storage.k8s.io/v1: CSISnapshot jobs get clones; off, they are refused.</summary>
+    public bool CsiSnapshots { get; init; } = true;
+
     public string LeaseName(string node) => AgentLeasePrefix + node;
 }

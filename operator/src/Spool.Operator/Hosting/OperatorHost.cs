@@ -135,6 +135,7 @@ public sealed class OperatorHost
         OperatorNamespace = _options.Namespace,
         MaxStreamsPerNode = _options.MaxStreamsPerNode,
         MounterImage = _options.MounterImage,
+        CsiSnapshots = _options.CsiSnapshots,
     };
 
     private static Uri? Address(WebApplication? app) =>

@@ -38,4 +38,7 @@ public sealed record RunOptions
     public int MaxStreamsPerNode { get; init; } = 4;
 
     public string MounterImage { get; init; } = "registry.k8s.io/pause:3.10";
+
+    /// <summary>Watch VolumeSnapshots and serve CSISnapshot jobs; off for clusters without snapshot.storage.k8s.io.</summary>
+    public bool CsiSnapshots { get; init; } = true;
 }

@@ -1,0 +1,8 @@
+namespace Spool.Operator.Decisions;
+
+public enum SnapshotObjectKind
+{
+    HelperPod,
+    CloneClaim,
+    VolumeSnapshot,
+}
