@@ -23,6 +23,11 @@ public sealed record StorageLayout(string Root)
 
     public string DrivesDirectory => Path.Combine(Root, "drives");
 
+    /// <summary>Point-in-time copies of PV data, one per VolumeSnapshotContent.</summary>
+    public string SnapshotsDirectory => Path.Combine(Root, "snapshots");
+
+    public string SnapshotData(string content) => Path.Combine(SnapshotsDirectory, content);
+
     public string KubeletRoot(string node) => Path.Combine(NodesDirectory, node, "kubelet");
 
     /// <summary>The shared (SAN/NFS-like) data directory of a persistent volume.</summary>
@@ -40,7 +45,7 @@ public sealed record StorageLayout(string Root)
 
     public void Create()
     {
-        foreach (var dir in new[] { Root, StateDirectory, LogDirectory, NodesDirectory, StorageDirectory, DrivesDirectory })
+        foreach (var dir in new[] { Root, StateDirectory, LogDirectory, NodesDirectory, StorageDirectory, DrivesDirectory, SnapshotsDirectory })
         {
             Directory.CreateDirectory(dir);
         }

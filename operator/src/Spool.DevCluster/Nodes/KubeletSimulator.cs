@@ -10,7 +10,7 @@ namespace Spool.DevCluster.Nodes;
 /// <summary>
 /// Everything a real cluster does between "a pod is bound to a node" and "its volume is mounted and it runs":
 /// a trivial scheduler, dynamic provisioning on the shared storage, attach/detach (VolumeAttachment objects), and
-/// the kubelet of every live simulated node, which mounts each claim of its pods at
+/// snapshots (<see cref="SnapshotController"/>), the kubelet of every live simulated node, which mounts each claim of its pods at
 /// <c>&lt;kubelet-root&gt;/pods/&lt;uid&gt;/volumes/kubernetes.io~csi/&lt;pv&gt;/mount</c> (a symlink to the PV's shared
 /// directory) and reports the pod Running. A killed or paused node does none of this: its pods stay as they were.
 /// </summary>
@@ -20,6 +20,7 @@ public sealed class KubeletSimulator
     private readonly StorageLayout layout;
     private readonly IReadOnlyDictionary<string, SimulatedNode> nodes;
     private readonly SharedVolumes volumes;
+    private readonly SnapshotController snapshots;
     private readonly DevClusterOptions options;
     private readonly ClusterLog log;
 
@@ -29,6 +30,7 @@ public sealed class KubeletSimulator
         this.layout = layout;
         this.nodes = nodes;
         this.volumes = volumes;
+        snapshots = new SnapshotController(client, layout, options.TimeProvider, log);
         this.options = options;
         this.log = log;
     }
@@ -75,6 +77,7 @@ public sealed class KubeletSimulator
         var nodeObjects = (await client.ListAsync<Node>(cancellationToken: cancellationToken)).Items
             .ToDictionary(n => n.Metadata.Name!, StringComparer.Ordinal);
         var claims = (await client.ListAsync<PersistentVolumeClaim>(cancellationToken: cancellationToken)).Items;
+        await snapshots.ReconcileOnceAsync(claims, cancellationToken);
         foreach (var claim in claims.Where(c => string.IsNullOrEmpty(c.Spec.VolumeName) && c.Metadata.DeletionTimestamp is null))
         {
             await volumes.ProvisionAsync(claim, cancellationToken);

@@ -48,11 +48,33 @@ public sealed class SharedVolumes
         return await BindClaimAsync(existing, volume, size, cancellationToken);
     }
 
-    /// <summary>Dynamic provisioning for a claim nobody bound yet (for example a restore's new claim).</summary>
+    /// <summary>
+    /// Dynamic provisioning for a claim nobody bound yet (for example a restore's new claim). A claim whose dataSource
+    /// is a VolumeSnapshot starts with the snapshot's data, and stays Pending until that snapshot is ready.
+    /// </summary>
     public async Task ProvisionAsync(PersistentVolumeClaim claim, CancellationToken cancellationToken)
     {
         var volume = "pvc-" + claim.Metadata.Uid;
         var size = claim.Spec.Resources?.Requests?.GetValueOrDefault("storage") ?? "1Gi";
+        if (claim.Spec.DataSource is { Kind: VolumeSnapshot.KindValue, ApiGroup: SnapshotController.SnapshotGroup } source && !Directory.Exists(layout.VolumeData(volume)))
+        {
+            var copy = await ReadySnapshotCopyAsync(claim.Metadata.Namespace, source.Name, cancellationToken);
+            if (copy is null)
+            {
+                return;
+            }
+
+            var staging = layout.VolumeData(volume) + ".tmp";
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            TreeCopy.Copy(copy, staging);
+            Directory.Move(staging, layout.VolumeData(volume));
+            log.Info("Restored volume from snapshot", ("claim", $"{claim.Metadata.Namespace}/{claim.Metadata.Name}"), ("snapshot", source.Name), ("volume", volume));
+        }
+
         Directory.CreateDirectory(layout.VolumeData(volume));
         await EnsureVolumeAsync(volume, size, claim, cancellationToken);
         await client.PatchAsync<PersistentVolumeClaim>(claim.Metadata.Name!, claim.Metadata.Namespace, KubePatch.Merge(KubeJson.Serialize(new { spec = new { volumeName = volume } })), cancellationToken: cancellationToken);
@@ -63,6 +85,18 @@ public sealed class SharedVolumes
         }
 
         log.Info("Provisioned volume", ("claim", $"{claim.Metadata.Namespace}/{claim.Metadata.Name}"), ("volume", volume));
+    }
+
+    private async Task<string?> ReadySnapshotCopyAsync(string? @namespace, string snapshotName, CancellationToken cancellationToken)
+    {
+        var snapshot = await client.GetAsync<VolumeSnapshot>(snapshotName, @namespace, cancellationToken);
+        if (snapshot is not { Status.ReadyToUse: true, Status.BoundVolumeSnapshotContentName: { } content } || snapshot.Metadata.DeletionTimestamp is not null)
+        {
+            return null;
+        }
+
+        var path = layout.SnapshotData(content);
+        return Directory.Exists(path) ? path : null;
     }
 
     private async Task EnsureVolumeAsync(string volume, string size, PersistentVolumeClaim claim, CancellationToken cancellationToken)
