@@ -78,17 +78,49 @@ public sealed class CsiSnapshotTests : ClusterScenario
         restore.Differences.Should().BeEmpty("the restore must be byte-identical with the volume at snapshot time");
         restore.Restored.Compare(afterChange).Should().NotBeEmpty("nothing written after the snapshot may be in the backup");
 
+        await NothingLeftAsync("csisnap");
+    }
+
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task A_killed_agent_resumes_on_a_new_snapshot_and_the_old_epochs_clone_is_cleaned_up()
+    {
+        var (workload, source) = await WorkloadAsync("csikill", seed: 12);
+        var job = JobTemplates.Backup(Cluster.Repository, Namespace, "csikill", workload.ClaimName, EndToEndSettings.CheckpointBytes, EndToEndSettings.CheckpointSeconds, CompressionMode.None);
+        job = job with { Spec = job.Spec with { Source = job.Spec.Source with { Snapshot = new SnapshotSpec { Mode = SnapshotMode.CSISnapshot, VolumeSnapshotClassName = "spool-dev-snapshots" } } } };
+        await using var history = await Story.StartBackupAsync(job, Token);
+        var before = await StreamingPastAsync(history, 0.25, source.Bytes);
+
+        await Cluster.KillAgentAsync(before.Node!, Token);
+
+        var after = await HandedOverAsync(history, before.Epoch);
+        var epoch = after.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Wait.UntilAsync(
             async ct =>
-                (await Cluster.Client.ListAsync<Pod>(Namespace, new ListOptions { LabelSelector = $"{CloneLabel}=csisnap" }, ct)).Items.Count == 0
-                && (await Cluster.Client.ListAsync<PersistentVolumeClaim>(Namespace, new ListOptions { LabelSelector = $"{CloneLabel}=csisnap" }, ct)).Items.Count == 0
-                && (await Cluster.Client.ListAsync<VolumeSnapshot>(Namespace, new ListOptions { LabelSelector = $"{SnapshotFor}=csisnap" }, ct)).Items.Count == 0
-                && !Directory.EnumerateFileSystemEntries(Cluster.Layout.SnapshotsDirectory).Any(),
-            TimeSpan.FromSeconds(30),
-            "the helper pod, the clone claim, the VolumeSnapshot and its copy to be gone",
+            {
+                var pods = (await Cluster.Client.ListAsync<Pod>(Namespace, new ListOptions { LabelSelector = $"{CloneLabel}=csikill" }, ct)).Items;
+                return BackupStory.IsDone(history.Latest!) || (pods.Count == 1 && pods[0].Metadata.Labels!["spool.dev/epoch"] == epoch);
+            },
+            TimeSpan.FromSeconds(60),
+            $"only the helper pod of epoch {epoch}",
             Time,
             Token);
+        await AssertCleanRunAsync(history, workload, source);
+        await NothingLeftAsync("csikill");
     }
+
+    private Task NothingLeftAsync(string job) =>
+        Wait.UntilAsync(
+            async ct =>
+                (await Cluster.Client.ListAsync<Pod>(Namespace, new ListOptions { LabelSelector = $"{CloneLabel}={job}" }, ct)).Items.Count == 0
+                && (await Cluster.Client.ListAsync<PersistentVolumeClaim>(Namespace, new ListOptions { LabelSelector = $"{CloneLabel}={job}" }, ct)).Items.Count == 0
+                && (await Cluster.Client.ListAsync<VolumeSnapshot>(Namespace, new ListOptions { LabelSelector = $"{SnapshotFor}={job}" }, ct)).Items.Count == 0
+                && !Directory.EnumerateFileSystemEntries(Cluster.Layout.SnapshotsDirectory).Any()
+                && !(await Cluster.Client.ListAsync<PersistentVolume>(cancellationToken: ct)).Items.Any(pv => pv.Spec.ClaimRef?.Name?.StartsWith($"spool-clone-{job}-", StringComparison.Ordinal) == true),
+            TimeSpan.FromSeconds(30),
+            "the helper pod, the clone claim and its volume, the VolumeSnapshot and its copy to be gone",
+            Time,
+            Token);
 
     /// <summary>Overwrites one file, removes another and adds a third; returns how many changes were made.</summary>
     private static int ChangeLiveVolume(string root, TreeManifest atSnapshot)

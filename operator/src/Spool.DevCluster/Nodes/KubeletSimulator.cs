@@ -117,6 +117,7 @@ public sealed class KubeletSimulator
 
         await DetachUnusedAsync(pods, claimVolumes, cancellationToken);
         UnmountDeletedPods(pods);
+        await volumes.ReclaimAsync(claims, cancellationToken);
     }
 
     private async Task FinishDeletionAsync(Pod pod, CancellationToken cancellationToken)

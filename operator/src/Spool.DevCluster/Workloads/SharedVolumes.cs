@@ -76,7 +76,7 @@ public sealed class SharedVolumes
         }
 
         Directory.CreateDirectory(layout.VolumeData(volume));
-        await EnsureVolumeAsync(volume, size, claim, cancellationToken);
+        await EnsureVolumeAsync(volume, size, claim, cancellationToken, reclaimPolicy: "Delete");
         await client.PatchAsync<PersistentVolumeClaim>(claim.Metadata.Name!, claim.Metadata.Namespace, KubePatch.Merge(KubeJson.Serialize(new { spec = new { volumeName = volume } })), cancellationToken: cancellationToken);
         var fresh = await client.GetAsync<PersistentVolumeClaim>(claim.Metadata.Name!, claim.Metadata.Namespace, cancellationToken);
         if (fresh is not null)
@@ -99,7 +99,32 @@ public sealed class SharedVolumes
         return Directory.Exists(path) ? path : null;
     }
 
-    private async Task EnsureVolumeAsync(string volume, string size, PersistentVolumeClaim claim, CancellationToken cancellationToken)
+    /// <summary>
+    /// Like the PV controller with reclaimPolicy Delete: a provisioned volume whose claim is gone is deleted with its
+    /// data. Workload volumes are Retain and stay.
+    /// </summary>
+    public async Task ReclaimAsync(IReadOnlyList<PersistentVolumeClaim> claims, CancellationToken cancellationToken)
+    {
+        var live = claims.Select(c => c.Metadata.Uid).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var pv in (await client.ListAsync<PersistentVolume>(cancellationToken: cancellationToken)).Items)
+        {
+            if (pv.Spec.PersistentVolumeReclaimPolicy != "Delete" || pv.Spec.Csi?.Driver != Driver || pv.Spec.ClaimRef?.Uid is not { } owner || live.Contains(owner))
+            {
+                continue;
+            }
+
+            await client.DeleteAsync<PersistentVolume>(pv.Metadata.Name!, cancellationToken: cancellationToken);
+            var data = layout.VolumeData(pv.Metadata.Name!);
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+
+            log.Info("Deleted volume of a deleted claim", ("volume", pv.Metadata.Name), ("claim", $"{pv.Spec.ClaimRef.Namespace}/{pv.Spec.ClaimRef.Name}"));
+        }
+    }
+
+    private async Task EnsureVolumeAsync(string volume, string size, PersistentVolumeClaim claim, CancellationToken cancellationToken, string reclaimPolicy = "Retain")
     {
         var pv = await client.GetAsync<PersistentVolume>(volume, cancellationToken: cancellationToken);
         if (pv is null)
@@ -112,7 +137,7 @@ public sealed class SharedVolumes
                     Capacity = new Dictionary<string, string> { ["storage"] = size },
                     AccessModes = claim.Spec.AccessModes ?? ["ReadWriteOnce"],
                     StorageClassName = claim.Spec.StorageClassName ?? StorageClass,
-                    PersistentVolumeReclaimPolicy = "Retain",
+                    PersistentVolumeReclaimPolicy = reclaimPolicy,
                     ClaimRef = new ObjectReference
                     {
                         ApiVersion = "v1",
