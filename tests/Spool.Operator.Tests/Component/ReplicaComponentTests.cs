@@ -26,7 +26,8 @@ public sealed class ReplicaComponentTests
         foreach (var node in new[] { "n1", "n2", "n3" })
         {
             await _h.CreateNodeAsync(node);
-            await _h.RenewLeaseAsync(node);
+            // Long enough that the fake time the waits advance never expires a node's agent: health here is the replicas'.
+            await _h.RenewLeaseAsync(node, seconds: 3600);
         }
 
         await _h.CreateDriveAsync("td-0");
@@ -129,8 +130,7 @@ public sealed class ReplicaComponentTests
         job.Status!.Volume!.ReplicaReason.Should().Contain("lag 3s");
         var drive = await _h.GetDriveAsync("td-0");
         drive.Status!.Holder!.Node.Should().Be("n3");
-        var events = await _h.EventsAsync("db");
-        events.Should().Contain(e => e.Reason == "Placed" && e.Message!.Contains("secondary db-2"));
+        await _h.EventuallyAsync(() => _h.EventsAsync("db"), e => e.Any(x => x.Reason == "Placed" && x.Message!.Contains("secondary db-2")), "a Placed event naming the secondary");
     }
 
     [Test]
@@ -173,7 +173,7 @@ public sealed class ReplicaComponentTests
 
         ShouldFail(job, ReplicaSelector.NoHealthySecondary, "db-1: lag 31s exceeds 30s", "db-2: lag 90s exceeds 30s");
         (await _h.GetDriveAsync("td-0")).Status!.Holder.Should().BeNull();
-        (await _h.EventsAsync("db")).Should().Contain(e => e.Type == "Warning" && e.Reason == "Failed");
+        await _h.EventuallyAsync(() => _h.EventsAsync("db"), e => e.Any(x => x.Type == "Warning" && x.Reason == "Failed"), "a Warning event Failed");
     }
 
     [Test]
