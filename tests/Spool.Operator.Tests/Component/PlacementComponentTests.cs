@@ -66,6 +66,48 @@ public sealed class PlacementComponentTests
     }
 
     [Test]
+    public async Task Jobs_of_one_run_take_turns_on_a_node_under_maxConcurrentPerNode()
+    {
+        await _h.RenewLeaseAsync("n1", seconds: 3600);
+        await _h.CreateClaimAsync("logs", "pv-logs");
+        await _h.RunPodAsync("app-0", "n1");
+        await _h.RunPodAsync("app-1", "n1", claim: "logs");
+        await _h.StartOperatorAsync();
+        foreach (var (name, claim) in new[] { ("run-data", "data"), ("run-logs", "logs") })
+        {
+            await _h.Client.CreateAsync(new BackupJob
+            {
+                Metadata = new ObjectMeta { Name = name, Namespace = OperatorHarness.Namespace, Labels = new Dictionary<string, string> { [SpoolGroup.ParentLabel] = "run" } },
+                Spec = new BackupJobSpec
+                {
+                    Source = new BackupSource { PersistentVolumeClaim = claim },
+                    Destination = new BackupDestination { Drives = ["td-0", "td-1"] },
+                    MaxConcurrentPerNode = 1,
+                },
+            });
+        }
+
+        // Either may go first; the other waits for it.
+        var jobs = await _h.EventuallyAsync(
+            async () => new[] { await _h.GetBackupAsync("run-data"), await _h.GetBackupAsync("run-logs") },
+            js => js.Count(j => j.Status?.Phase == BackupPhase.Running) == 1 && js.Count(j => j.Status?.Phase == BackupPhase.Waiting) == 1,
+            "one job of the run to run and the other to wait");
+        var first = jobs.Single(j => j.Status!.Phase == BackupPhase.Running);
+        var second = jobs.Single(j => j.Status!.Phase == BackupPhase.Waiting);
+        first.Status!.Node.Should().Be("n1");
+        var ready = JobConditions.Find(second.Status!.Conditions, JobConditions.Ready)!;
+        ready.Reason.Should().Be(Reasons.NodeBusy);
+        ready.Message.Should().Contain("maxConcurrentPerNode is 1");
+        (await _h.GetDriveAsync(first.Status.Drives![0].Name == "td-0" ? "td-1" : "td-0")).Status!.Holder.Should().BeNull("a free drive is not enough: the run already streams on n1");
+
+        await _h.WriteStatusAsync(first.Metadata.Name!, s => s with { Report = new AgentReport { Epoch = s.Epoch, Node = "n1", Outcome = "Completed" } });
+
+        await _h.BackupEventuallyAsync(first.Metadata.Name!, j => j.Status?.Phase == BackupPhase.Succeeded, "the first job to finish");
+        second = await _h.BackupEventuallyAsync(second.Metadata.Name!, j => j.Status?.Phase == BackupPhase.Running, "the second job to run once the first ended");
+        second.Status!.Node.Should().Be("n1");
+    }
+
+    [Test]
     public async Task Deleting_a_running_job_releases_its_drive_and_removes_the_finalizer()
     {
         await _h.RunPodAsync("app-0", "n1");

@@ -109,6 +109,23 @@ public sealed class BackupJobDeciderPropertyTests
     });
 
     [FsCheck.NUnit.Property(MaxTest = Runs)]
+    public Property A_new_placement_leaves_room_for_the_run_s_maxConcurrentPerNode() => Prop.ForAll(Choices, choices =>
+    {
+        var observation = Scenario.Build(choices);
+        var before = observation.Job.Status;
+        var outcome = Simulation.Apply(observation, BackupJobDecider.Decide(observation));
+        var status = outcome.Observation.Job.Status;
+        if (outcome.Deleted || status?.Phase != BackupPhase.Running || (before?.Phase == BackupPhase.Running && before.Epoch == status.Epoch))
+        {
+            return;
+        }
+
+        var siblings = observation.RunRunningPerNode.GetValueOrDefault(status.Node!);
+        siblings.Should().BeLessThan(observation.Job.Spec.MaxConcurrentPerNode, "node {0} already ran {1} stream(s) of the run", status.Node, siblings);
+        observation.Cluster.RunningOn(status.Node!).Should().BeLessThan(observation.Cluster.Settings.MaxStreamsPerNode);
+    });
+
+    [FsCheck.NUnit.Property(MaxTest = Runs)]
     public Property Deciding_again_after_the_actions_are_applied_yields_nothing() => Prop.ForAll(Choices, choices =>
     {
         var observation = Scenario.Build(choices);

@@ -394,6 +394,24 @@ public sealed class BackupJobDeciderTests
     }
 
     [Test]
+    public void A_run_with_maxConcurrentPerNode_streams_on_the_node_waits_for_one_to_end()
+    {
+        var busy = new Dictionary<string, int> { ["n1"] = 2, ["n2"] = 5 };
+
+        var full = BackupJobDecider.Decide(Fresh(j => j with { Spec = j.Spec with { MaxConcurrentPerNode = 2 } }, o => o with { RunRunningPerNode = busy }));
+        var room = BackupJobDecider.Decide(Fresh(j => j with { Spec = j.Spec with { MaxConcurrentPerNode = 3 } }, o => o with { RunRunningPerNode = busy }));
+        var parentsLimit = BackupJobDecider.Decide(Fresh(j => j with { Spec = j.Spec with { MaxConcurrentPerNode = 3 } }, o => o with { RunRunningPerNode = busy, RunMaxConcurrentPerNode = 1 }));
+
+        var ready = JobConditions.Find(NewStatus(full).Conditions, JobConditions.Ready)!;
+        ready.Reason.Should().Be(Reasons.NodeBusy);
+        ready.Message.Should().Contain("maxConcurrentPerNode is 2");
+        full.OfType<ClaimDrive>().Should().BeEmpty();
+        NewStatus(room).Phase.Should().Be(BackupPhase.Running);
+        NewStatus(room).Node.Should().Be("n1");
+        NewStatus(parentsLimit).Phase.Should().Be(BackupPhase.Waiting, "a child job follows its run's limit");
+    }
+
+    [Test]
     public void Mirror_members_are_claimed_all_at_once_in_name_order()
     {
         var actions = BackupJobDecider.Decide(Fresh(

@@ -9,7 +9,8 @@ namespace Spool.Operator.Tests.Support;
 /// A random but well-formed observation of one BackupJob, built from a stream of choices so that FsCheck can
 /// generate and shrink it: nodes (Ready or not, fresh, expired or missing agent Leases, zones), drives (reachability
 /// by name or zone, offline, Failed, free or held by this or another job at various epochs, operation logs), the
-/// claim, volume, attachments and pods, other waiting jobs, per-node load, and the job in any phase with checkpoints
+/// claim, volume, attachments and pods, other waiting jobs, per-node load (of all jobs and of the job's own run, with
+/// its maxConcurrentPerNode), and the job in any phase with checkpoints
 /// and reports of the current or an older epoch.
 /// </summary>
 public sealed class Scenario
@@ -216,6 +217,8 @@ public sealed class Scenario
         }
 
         var running_ = nodes.ToDictionary(n => n.Metadata.Name!, _ => Pick(3));
+        var runRunning = nodes.ToDictionary(n => n.Metadata.Name!, _ => Pick(3));
+        job = job with { Spec = job.Spec with { MaxConcurrentPerNode = 1 + Pick(3) } };
         return new BackupJobObservation
         {
             Job = job,
@@ -223,6 +226,7 @@ public sealed class Scenario
             Volume = claimExists && bound ? Support.Build.Volume(pinnedTo: pinned) : null,
             Pods = pods,
             Attachments = attachments,
+            RunRunningPerNode = runRunning,
             Cluster = new ClusterSnapshot
             {
                 Nodes = nodes,

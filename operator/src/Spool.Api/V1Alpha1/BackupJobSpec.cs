@@ -30,7 +30,7 @@ public sealed record BackupJobSpec
     [DefaultValue(0)]
     public int Priority { get; init; }
 
-    /// <summary>How many streams of this job may run on one node at once (federated runs). The default, 1, backs a node's volumes up one after another.</summary>
+    /// <summary>How many streams of this job's run (the job and its child jobs, labelled spool.dev/parent) may run on one node at once; the others wait with reason NodeBusy. The default, 1, backs a node's volumes up one after another.</summary>
     [Range(1, 64)]
     [DefaultValue(1)]
     public int MaxConcurrentPerNode { get; init; } = 1;

@@ -162,8 +162,23 @@ public sealed class ClusterCache
             Attachments = volume is null ? [] : Attachments.Store.ByIndex(AttachmentVolumeIndex, volume.Metadata.Name!),
             EncryptionSecret = encryptionSecret,
             Cluster = Snapshot(BackupJobDecider.RefOf(job), runningNode),
+            RunRunningPerNode = RunRunningPerNode(job),
+            RunMaxConcurrentPerNode = JobRuns.ParentName(job) is { } parent ? GetBackupJob(ObjectKey.Of(ns, parent))?.Spec.MaxConcurrentPerNode : null,
         };
         return job.Spec.Source.Replica is { } policy && claimName is not null ? WithReplicas(observation, ns, claimName, policy) : observation;
+    }
+
+    /// <summary>Running jobs of the job's run per node, the job itself not counted; our own recent writes included.</summary>
+    private Dictionary<string, int> RunRunningPerNode(BackupJob job)
+    {
+        var me = ObjectKey.Of(job);
+        return BackupJobs.Store.ByIndex(JobIndexes.Run, JobRuns.KeyOf(job))
+            .Select(ObjectKey.Of)
+            .Where(key => key != me)
+            .Select(GetBackupJob)
+            .Where(j => j?.Status is { Phase: BackupPhase.Running, Node: not null })
+            .GroupBy(j => j!.Status!.Node!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
     }
 
     /// <summary>The namespace's pods and, for every replica of the workload (and the replica already chosen), its claim, volume and attachments.</summary>

@@ -12,6 +12,9 @@ public static class JobIndexes
     /// <summary>Namespace of an unfinished BackupJob with <c>spec.source.replica</c>: a change to any pod there may change its replica.</summary>
     public const string ReplicaNamespace = "replicaNamespace";
 
+    /// <summary>The run (<see cref="JobRuns.KeyOf"/>) of every BackupJob, for <c>spec.maxConcurrentPerNode</c>.</summary>
+    public const string Run = "run";
+
     /// <summary>Node of a job in phase Running.</summary>
     public const string RunningNode = "runningNode";
 
@@ -30,6 +33,7 @@ public static class JobIndexes
         [Claim] = j => new[] { j.Spec.Source.PersistentVolumeClaim, j.Status?.Volume?.PersistentVolumeClaim }.OfType<string>().Distinct(StringComparer.Ordinal).Select(c => $"{j.Metadata.Namespace}/{c}"),
         [ReplicaNamespace] = j => j.Spec.Source.Replica is not null && j.Status?.Phase is not (BackupPhase.Succeeded or BackupPhase.Failed or BackupPhase.PartiallySucceeded) ? [j.Metadata.Namespace ?? "default"] : [],
         [RunningNode] = j => j.Status is { Phase: BackupPhase.Running, Node: { } n } ? [n] : [],
+        [Run] = j => [JobRuns.KeyOf(j)],
         [WaitingNode] = j => j.Status is { Phase: BackupPhase.Waiting or BackupPhase.Pending, Volume.Node: { } n } ? [n] : [],
         [Queued] = j => j.Status?.Phase == BackupPhase.Waiting && j.Metadata.DeletionTimestamp is null && IsQueued(j.Status.Conditions) ? [QueuedValue] : [],
     };

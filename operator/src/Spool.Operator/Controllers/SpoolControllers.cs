@@ -36,6 +36,7 @@ public sealed class SpoolControllers : IAsyncDisposable
     private readonly RateLimitingQueue<string> _restoreQueue;
     private readonly RateLimitingQueue<string> _driveQueue;
     private readonly ConcurrentDictionary<string, (long Stamp, Secret? Secret)> _secrets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _runTurns = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _workers;
@@ -141,10 +142,25 @@ public sealed class SpoolControllers : IAsyncDisposable
             secret = await SecretAsync(job.Metadata.Namespace ?? "default", encryption.SecretRef.Name, cancellationToken);
         }
 
-        var actions = BackupJobDecider.Decide(Cache.ObserveBackup(job, secret));
-        activity?.SetTag("phase", job.Status?.Phase?.ToString());
-        activity?.SetTag("actions", actions.Count);
-        return await Applier.ApplyAsync(actions, cancellationToken);
+        // The jobs of one federated run are placed one at a time, so that each counts the streams the others just
+        // started against maxConcurrentPerNode; a stand-alone job is its own run and needs no turn.
+        var run = JobRuns.ParentName(job) is null ? null : _runTurns.GetOrAdd(JobRuns.KeyOf(job), _ => new SemaphoreSlim(1, 1));
+        if (run is not null)
+        {
+            await run.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            var actions = BackupJobDecider.Decide(Cache.ObserveBackup(Cache.GetBackupJob(key) ?? job, secret));
+            activity?.SetTag("phase", job.Status?.Phase?.ToString());
+            activity?.SetTag("actions", actions.Count);
+            return await Applier.ApplyAsync(actions, cancellationToken);
+        }
+        finally
+        {
+            run?.Release();
+        }
     }
 
     private async Task<ReconcileResult> ReconcileRestoreAsync(string key, CancellationToken cancellationToken)

@@ -86,6 +86,8 @@ public static class BackupJobDecider
             Problem = problem,
             Owner = owner,
             Replica = replica,
+            MaxConcurrentPerNode = observation.RunMaxConcurrentPerNode ?? spec.MaxConcurrentPerNode,
+            RunRunningPerNode = observation.RunRunningPerNode,
             Demand = DriveDemands.ForBackup(spec.Destination, cluster),
             MounterPod = MounterPods.Find(replica is null ? observation.Pods : observation.NamespacePods, jobRef),
             NewMounterPod = spec.MountWhenIdle && volumeClaim is not null

@@ -29,6 +29,12 @@ public sealed record BackupJobObservation
 
     public IReadOnlyList<VolumeAttachment> ReplicaAttachments { get; init; } = [];
 
+    /// <summary>Running BackupJobs of this job's run (<see cref="JobRuns"/>) per node, not counting this job.</summary>
+    public IReadOnlyDictionary<string, int> RunRunningPerNode { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The run's <c>spec.maxConcurrentPerNode</c> when the job is a child of a federated run; null: the job's own.</summary>
+    public int? RunMaxConcurrentPerNode { get; init; }
+
     /// <summary>The encryption Secret when the job names one; null when it does not exist or was not looked up.</summary>
     public Secret? EncryptionSecret { get; init; }
 

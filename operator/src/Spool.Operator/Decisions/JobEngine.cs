@@ -303,10 +303,11 @@ internal sealed class JobEngine
             };
             if (problem is { } p)
             {
-                // A claim of ours at a newer epoch is an assignment whose status write did not land: the drive is
-                // healthy and still ours, so the new placement may take it again instead of waiting for its release.
-                var oursAtNewerEpoch = drive is not null && DriveArbiter.IsHeldBy(drive, Job) && drive.Status!.Holder!.Epoch > status.Epoch;
-                if (!oursAtNewerEpoch)
+                // A claim of ours at another epoch (at a newer one: an assignment whose status write did not land) is
+                // on a drive that is still ours and otherwise healthy, so the new placement may take it again. Excluding
+                // it would only last for this decision: the next one, without the failover, would claim it anyway.
+                var oursAtAnotherEpoch = drive is not null && p.Reason == DriveLost && DriveArbiter.IsHeldBy(drive, Job);
+                if (!oursAtAnotherEpoch)
                 {
                     excluded.Add(held.Name);
                 }
@@ -544,6 +545,12 @@ internal sealed class JobEngine
             return;
         }
 
+        if (!frame.RunHasRoomOn(node))
+        {
+            Wait(status, NodeBusy, $"node {node} already runs {frame.RunRunningOn(node)} stream(s) of this run; maxConcurrentPerNode is {frame.MaxConcurrentPerNode}", false, failover, owner);
+            return;
+        }
+
         var free = usable.Where(d => DriveArbiter.IsFreeFor(d, Job)).ToList();
         if (free.Count < demand.Count)
         {
@@ -583,7 +590,7 @@ internal sealed class JobEngine
         // A node that can run a stream now and reaches enough free drives; the least loaded first.
         var demand = frame.Demand;
         var node = cluster.Nodes
-            .Where(n => NodeHealth.IsHealthy(cluster, n.Metadata.Name!) && cluster.RunningOn(n.Metadata.Name!) < cluster.Settings.MaxStreamsPerNode)
+            .Where(n => NodeHealth.IsHealthy(cluster, n.Metadata.Name!) && cluster.RunningOn(n.Metadata.Name!) < cluster.Settings.MaxStreamsPerNode && frame.RunHasRoomOn(n.Metadata.Name!))
             .Where(n => demand.Candidates.Select(cluster.FindDrive).Count(d => d is not null && DriveArbiter.IsUsable(d) && DriveArbiter.IsFreeFor(d, Job) && DriveArbiter.Reaches(d, n)) >= demand.Count)
             .OrderBy(n => cluster.RunningOn(n.Metadata.Name!))
             .ThenBy(n => n.Metadata.Name, StringComparer.Ordinal)

@@ -49,6 +49,17 @@ internal sealed record JobFrame
 
     public required OwnerResolution Owner { get; init; }
 
+    /// <summary>Streams of the job's run that may run on one node at once (<c>spec.maxConcurrentPerNode</c>); null: no limit beyond the operator's.</summary>
+    public int? MaxConcurrentPerNode { get; init; }
+
+    /// <summary>Running jobs of the job's run per node, not counting the job itself.</summary>
+    public IReadOnlyDictionary<string, int> RunRunningPerNode { get; init; } = new Dictionary<string, int>();
+
+    public int RunRunningOn(string node) => RunRunningPerNode.TryGetValue(node, out var count) ? count : 0;
+
+    /// <summary>Whether the job's run has room for another stream on the node.</summary>
+    public bool RunHasRoomOn(string node) => MaxConcurrentPerNode is not { } limit || RunRunningOn(node) < limit;
+
     /// <summary>Replica-aware jobs: the replica chosen, or why none; a choice with a FailReason fails the job at placement.</summary>
     public ReplicaChoice? Replica { get; init; }
 
