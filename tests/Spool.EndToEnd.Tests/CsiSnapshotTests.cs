@@ -73,6 +73,7 @@ public sealed class CsiSnapshotTests : ClusterScenario
         clones.Values.Should().ContainSingle().Which.Spec.DataSource.Should().BeEquivalentTo(
             new TypedLocalObjectReference { ApiGroup = "snapshot.storage.k8s.io", Kind = "VolumeSnapshot", Name = snapshot.Metadata.Name! });
         changed.Should().Be(3);
+        (await Story.EventsAsync(Namespace, "csisnap", Token)).Should().Contain(e => e.StartsWith("Normal SnapshotCloned:", StringComparison.Ordinal));
 
         var restore = await Story.RestoreAndVerifyAsync(Namespace, "csisnap", atSnapshot, new WorkloadSpec("csisnap-copy", Namespace, "1Gi"), EndToEndSettings.RestoreTimeout, Token);
         restore.Differences.Should().BeEmpty("the restore must be byte-identical with the volume at snapshot time");

@@ -71,7 +71,7 @@ public sealed class SnapshotCloneDeciderTests
         var job = Job();
         var actions = SnapshotCloneDecider.Decide(Observe(job, Snapshot(3, ready: true)));
 
-        actions.Should().HaveCount(2);
+        actions.Should().HaveCount(3);
         var claim = actions[0].Should().BeOfType<CreateSnapshotClone>().Which.Claim;
         claim.Metadata.Name.Should().Be("spool-clone-nightly-e3");
         claim.Metadata.Namespace.Should().Be("apps");
@@ -95,6 +95,11 @@ public sealed class SnapshotCloneDeciderTests
         pod.Spec.Containers.Should().ContainSingle().Which.Image.Should().Be("pause:test");
         pod.Spec.Containers[0].VolumeMounts.Should().ContainSingle().Which.ReadOnly.Should().BeTrue();
         pod.Spec.Volumes.Should().ContainSingle().Which.PersistentVolumeClaim.Should().BeEquivalentTo(new PersistentVolumeClaimVolumeSource { ClaimName = "spool-clone-nightly-e3", ReadOnly = true });
+
+        var recorded = actions[2].Should().BeOfType<RecordEvent>().Which;
+        recorded.Reason.Should().Be(SnapshotCloneDecider.SnapshotCloned);
+        recorded.Regarding.Uid.Should().Be(job.Metadata.Uid);
+        recorded.Message.Should().Contain("spool-nightly-e3").And.Contain("node n1");
     }
 
     [Test]
@@ -129,6 +134,7 @@ public sealed class SnapshotCloneDeciderTests
         actions.OfType<DeleteSnapshotObject>().Select(d => d.Name).Should().BeEquivalentTo("spool-clone-nightly-e3", "spool-clone-nightly-e3", "spool-nightly-e3");
         actions.OfType<CreateSnapshotClone>().Single().Claim.Spec.DataSource!.Name.Should().Be("spool-nightly-e4");
         actions.OfType<CreateSnapshotHelper>().Single().Pod.Spec.NodeName.Should().Be("n2");
+        actions.OfType<RecordEvent>().Should().ContainSingle().Which.Message.Should().Contain("epoch 4");
     }
 
     [TestCase(BackupPhase.Succeeded)]

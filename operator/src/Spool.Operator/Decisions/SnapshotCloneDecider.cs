@@ -12,6 +12,8 @@ namespace Spool.Operator.Decisions;
 /// </summary>
 public static class SnapshotCloneDecider
 {
+    public const string SnapshotCloned = "SnapshotCloned";
+
     public static IReadOnlyList<OperatorAction> Decide(SnapshotCloneObservation observation)
     {
         var job = observation.Job;
@@ -73,6 +75,8 @@ public static class SnapshotCloneDecider
         if (!pods.Any(p => p.Metadata.Name == cloneName))
         {
             actions.Add(new CreateSnapshotHelper(jobRef, SnapshotClones.BuildPod(jobRef, apiVersion, current, status!.Node!, observation.HelperImage)));
+            var regarding = new ObjectReference { ApiVersion = apiVersion, Kind = BackupJob.KindValue, Namespace = jobRef.Namespace, Name = jobRef.Name, Uid = jobRef.Uid };
+            actions.Add(new RecordEvent(regarding, RecordEvent.Normal, SnapshotCloned, $"VolumeSnapshot {snapshotName} is ready; claim {cloneName} clones it and pod {cloneName} mounts it read-only on node {status.Node} for epoch {current}"));
         }
 
         return actions;
