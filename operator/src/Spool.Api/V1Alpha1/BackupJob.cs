@@ -10,7 +10,7 @@ namespace Spool.Api.V1Alpha1;
 [PrinterColumn("Node", "string", ".status.node", Order = 1)]
 [PrinterColumn("Drive", "string", ".status.driveSummary", Order = 2)]
 [PrinterColumn("Progress", "string", ".status.progress.percent", Description = "Percent of bytes done", Order = 3)]
-[PrinterColumn("Size", "string", ".status.progress.size", Description = "Bytes done of the total, human readable", Order = 4)]
+[PrinterColumn("Size", "string", ".status.progress.size", Description = "Bytes done of the total, human readable; for a federated run, volumes finished of the total", Order = 4)]
 [PrinterColumn("Epoch", "integer", ".status.epoch", Priority = 1, Order = 5)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp", Order = 6)]
 public sealed record BackupJob : IHasStatus<BackupJobStatus>

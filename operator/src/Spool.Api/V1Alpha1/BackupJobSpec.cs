@@ -25,7 +25,7 @@ public sealed record BackupJobSpec
     [DefaultValue(RestartPolicy.Checkpoint)]
     public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.Checkpoint;
 
-    /// <summary>Higher runs first when jobs wait for drives.</summary>
+    /// <summary>Higher runs first when jobs wait for drives. A federated run's child jobs carry it.</summary>
     [Range(-1000, 1000)]
     [DefaultValue(0)]
     public int Priority { get; init; }

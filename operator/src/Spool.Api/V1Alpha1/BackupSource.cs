@@ -11,7 +11,7 @@ public sealed record BackupSource
     [System.ComponentModel.DataAnnotations.MaxLength(253)]
     public string? PersistentVolumeClaim { get; init; }
 
-    /// <summary>A federated run: every PVC (or every PVC of every pod) the selector matches gets its own task.</summary>
+    /// <summary>A federated run: every PVC (or every PVC of every pod) the selector matches gets its own task, a child BackupJob, listed in status.volumes in the run's order. At the end the expected set is recomputed and missed volumes are backed up on their current node.</summary>
     public LabelSelector? Selector { get; init; }
 
     /// <summary>What the selector matches: the claims themselves, or pods whose claims are backed up.</summary>

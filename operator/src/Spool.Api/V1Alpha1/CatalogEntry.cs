@@ -42,6 +42,9 @@ public sealed record CatalogEntry
     /// <summary>The BackupJob that wrote it (it may since have been deleted by a history limit).</summary>
     public string? Job { get; init; }
 
+    /// <summary>The federated BackupJob (namespace/name) whose run the backup belongs to, if any: its entries together are the run.</summary>
+    public string? Run { get; init; }
+
     /// <summary>The BackupSchedule that created the job, if any; its retention policy governs the backup.</summary>
     public string? Schedule { get; init; }
 

@@ -36,7 +36,7 @@ public sealed record VolumeTask
     /// <summary>Number of epochs the task has had.</summary>
     public int Attempts { get; init; }
 
-    /// <summary>Position in the run's order; lower went first.</summary>
+    /// <summary>Position in the run's order; lower goes first. Higher spool.dev/criticality (on the claim or its pod) first, then volumes on nodes that failed recently (most recent first), then on nodes with more of the run's volumes, then by node, namespace and claim name.</summary>
     public int Order { get; init; }
 
     /// <summary>True when the end-of-run check found it missed and backed it up afterwards.</summary>
@@ -44,4 +44,10 @@ public sealed record VolumeTask
 
     /// <summary>Id of the volume's backup on the medium.</summary>
     public string? BackupId { get; init; }
+
+    /// <summary>When the child job finished.</summary>
+    public DateTimeOffset? CompletionTime { get; init; }
+
+    /// <summary>Why the task waits: a busy node, a volume without an owner, or a move to a node whose pass had ended.</summary>
+    public string? Message { get; init; }
 }

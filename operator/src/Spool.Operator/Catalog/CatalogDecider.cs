@@ -192,6 +192,7 @@ public static class CatalogDecider
         }
 
         var schedule = job.Metadata.Labels?.GetValueOrDefault(BackupScheduleLabels.Schedule);
+        var run = job.Metadata.Annotations?.GetValueOrDefault(FederatedBackupDecider.ParentAnnotation);
         if (status.Phase is BackupPhase.Succeeded or BackupPhase.PartiallySucceeded && (status.Catalog ?? status.Report?.Catalog) is { BackupId.Length: > 0 } location)
         {
             var entry = new CatalogEntry
@@ -209,6 +210,7 @@ public static class CatalogDecider
                 State = CatalogEntryState.Complete,
                 Job = job.Metadata.Name,
                 Schedule = schedule,
+                Run = run,
                 CatalogDigest = location.CatalogDigest,
                 Verified = location.Verified,
             };
@@ -232,6 +234,7 @@ public static class CatalogDecider
                 State = CatalogEntryState.Incomplete,
                 Job = job.Metadata.Name,
                 Schedule = schedule,
+                Run = run,
             };
             foreach (var drive in names)
             {

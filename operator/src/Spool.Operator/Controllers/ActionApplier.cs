@@ -95,6 +95,10 @@ public sealed class ActionApplier
                         await _client.DeleteAsync<Pod>(delete.Name, delete.Namespace, cancellationToken: cancellationToken);
                         Count("Pod", "delete");
                         break;
+                    case Scheduling.CreateBackupJob child:
+                        await CreateIgnoringExistingAsync(child.Job, cancellationToken);
+                        _logger.LogInformation("Created child job job={Job} parent={Parent}", $"{child.Job.Metadata.Namespace}/{child.Job.Metadata.Name}", child.Job.Metadata.Annotations?.GetValueOrDefault(FederatedBackupDecider.ParentAnnotation) ?? "");
+                        break;
                     case CreateClaim claim:
                         await CreateIgnoringExistingAsync(claim.Claim, cancellationToken);
                         break;

@@ -198,6 +198,29 @@ public sealed class ClusterCache
         };
     }
 
+    public FederatedBackupObservation ObserveFederated(BackupJob job, Secret? encryptionSecret)
+    {
+        var ns = job.Metadata.Namespace ?? "default";
+        var all = job.Spec.Source.AllNamespaces;
+        var snapshot = Snapshot(BackupJobDecider.RefOf(job), null);
+        var attempts = BackupJobs.Store.List().Select(j => j.Status?.Attempts).Concat(RestoreJobs.Store.List().Select(j => j.Status?.Attempts));
+        return new FederatedBackupObservation
+        {
+            Job = job,
+            Children = job.Metadata.Uid is { } uid ? BackupJobs.Store.ByIndex(JobIndexes.Parent, uid).Select(c => GetBackupJob(ObjectKey.Of(c)) ?? c).ToList() : [],
+            Claims = Claims.Store.List().Where(c => all || c.Metadata.Namespace == ns).ToList(),
+            Pods = Pods.Store.List().Where(p => all || p.Metadata.Namespace == ns).ToList(),
+            Volumes = Volumes.Store.List(),
+            Attachments = Attachments.Store.List(),
+            NodeFailures = NodeFailureHistory.From(snapshot, attempts, Settings.FailureHistoryWindow),
+            EncryptionSecret = encryptionSecret,
+            Cluster = snapshot,
+        };
+    }
+
+    /// <summary>Keys of the federated jobs that have not finished.</summary>
+    public IEnumerable<string> ActiveFederated() => BackupJobs.Store.ByIndex(JobIndexes.Federated, JobIndexes.ActiveValue).Select(ObjectKey.Of);
+
     public RestoreJobObservation ObserveRestore(RestoreJob job)
     {
         var ns = job.Metadata.Namespace ?? "default";

@@ -26,6 +26,14 @@ public static class JobIndexes
 
     public const string QueuedValue = "queued";
 
+    /// <summary>Uid of the federated parent of a child job.</summary>
+    public const string Parent = "parent";
+
+    /// <summary>"active" for federated jobs that have not finished, woken by pod and claim events in their scope.</summary>
+    public const string Federated = "federated";
+
+    public const string ActiveValue = "active";
+
     public static readonly IReadOnlySet<string> QueueReasons = new HashSet<string>(StringComparer.Ordinal) { JobEngine.WaitingForDrive, JobEngine.NodeBusy };
 
     public static IReadOnlyDictionary<string, Func<BackupJob, IEnumerable<string>>> ForBackups() => new Dictionary<string, Func<BackupJob, IEnumerable<string>>>
@@ -36,6 +44,8 @@ public static class JobIndexes
         [Run] = j => [JobRuns.KeyOf(j)],
         [WaitingNode] = j => j.Status is { Phase: BackupPhase.Waiting or BackupPhase.Pending, Volume.Node: { } n } ? [n] : [],
         [Queued] = j => j.Status?.Phase == BackupPhase.Waiting && j.Metadata.DeletionTimestamp is null && IsQueued(j.Status.Conditions) ? [QueuedValue] : [],
+        [Parent] = j => j.Metadata.Annotations?.GetValueOrDefault(FederatedBackupDecider.ParentUidAnnotation) is { Length: > 0 } uid ? [uid] : [],
+        [Federated] = j => j.Spec.Source.Selector is not null && j.Metadata.DeletionTimestamp is null && !FederatedBackupDecider.IsTerminal(j.Status?.Phase) ? [ActiveValue] : [],
     };
 
     public static IReadOnlyDictionary<string, Func<RestoreJob, IEnumerable<string>>> ForRestores() => new Dictionary<string, Func<RestoreJob, IEnumerable<string>>>

@@ -152,7 +152,10 @@ public sealed class SpoolControllers : IAsyncDisposable
 
         try
         {
-            var actions = BackupJobDecider.Decide(Cache.ObserveBackup(Cache.GetBackupJob(key) ?? job, secret));
+            var current = Cache.GetBackupJob(key) ?? job;
+            var actions = current.Spec.Source.Selector is not null
+                ? FederatedBackupDecider.Decide(Cache.ObserveFederated(current, secret))
+                : BackupJobDecider.Decide(Cache.ObserveBackup(current, secret));
             activity?.SetTag("phase", job.Status?.Phase?.ToString());
             activity?.SetTag("actions", actions.Count);
             return await Applier.ApplyAsync(actions, cancellationToken);
@@ -213,15 +216,21 @@ public sealed class SpoolControllers : IAsyncDisposable
     {
         _handlers.Add(Cache.BackupJobs.AddHandler(new ResourceEventHandler<BackupJob>
         {
-            OnAdd = j => _backupQueue.Add(ObjectKey.Of(j)),
+            OnAdd = j =>
+            {
+                _backupQueue.Add(ObjectKey.Of(j));
+                EnqueueParent(j);
+            },
             OnUpdate = (old, now) =>
             {
                 _backupQueue.Add(ObjectKey.Of(now));
+                EnqueueParent(now);
                 JobChanged(old.Status?.Phase == BackupPhase.Running ? old.Status.Node : null, now.Status?.Phase == BackupPhase.Running, now.Metadata.Namespace + "/" + now.Metadata.Name, IsFinished(now.Status?.Phase) || now.Metadata.DeletionTimestamp is not null);
             },
             OnDelete = j =>
             {
                 _backupQueue.Add(ObjectKey.Of(j));
+                EnqueueParent(j);
                 JobChanged(j.Status?.Phase == BackupPhase.Running ? j.Status.Node : null, false, ObjectKey.Of(j), true);
             },
             OnDeleteFinalStateUnknown = t => _backupQueue.Add(t.Key),
@@ -444,8 +453,23 @@ public sealed class SpoolControllers : IAsyncDisposable
         }
     }
 
+    /// <summary>A child job's change is its federated parent's business.</summary>
+    private void EnqueueParent(BackupJob job)
+    {
+        if (job.Metadata.Annotations?.GetValueOrDefault(FederatedBackupDecider.ParentAnnotation) is { Length: > 0 } parent)
+        {
+            _backupQueue.Add(parent);
+        }
+    }
+
     private void EnqueueClaims(IEnumerable<string> claims)
     {
+        // Federated runs recompute where their volumes live and which volumes their selector matches.
+        foreach (var key in Cache.ActiveFederated())
+        {
+            _backupQueue.Add(key);
+        }
+
         foreach (var claim in claims.Distinct(StringComparer.Ordinal))
         {
             var (backups, restores) = Cache.JobsOfClaim(claim);
@@ -549,7 +573,8 @@ public sealed class SpoolControllers : IAsyncDisposable
             (attempts ?? []).Where(a => a.EndTime is not null).Sum(a => Math.Max(0, a.BytesDone - a.BytesResent))
             + (progress is { } p && p.Epoch == epoch && attempts?.LastOrDefault()?.EndTime is null ? p.BytesDone : 0);
 
-        yield return new Measurement<long>(Cache.BackupJobs.Store.List().Sum(j => Bytes(j.Status?.Attempts, j.Status?.Progress, j.Status?.Epoch ?? 0)), new KeyValuePair<string, object?>("kind", BackupJob.KindValue));
+        // A federated parent's progress sums its children's, which count themselves.
+        yield return new Measurement<long>(Cache.BackupJobs.Store.List().Where(j => j.Spec.Source.Selector is null).Sum(j => Bytes(j.Status?.Attempts, j.Status?.Progress, j.Status?.Epoch ?? 0)), new KeyValuePair<string, object?>("kind", BackupJob.KindValue));
         yield return new Measurement<long>(Cache.RestoreJobs.Store.List().Sum(j => Bytes(j.Status?.Attempts, j.Status?.Progress, j.Status?.Epoch ?? 0)), new KeyValuePair<string, object?>("kind", RestoreJob.KindValue));
     }
 

@@ -10,7 +10,6 @@ namespace Spool.Operator.Decisions;
 public static class BackupJobDecider
 {
     public const string InvalidSpec = "InvalidSpec";
-    public const string SelectorNotSupported = "SelectorNotSupported";
     public const string SecretNotFound = "SecretNotFound";
     public const string SecretKeyNotFound = "SecretKeyNotFound";
     public const string SnapshotsDisabled = "SnapshotsDisabled";
@@ -123,9 +122,13 @@ public static class BackupJobDecider
         job.Uid is { Length: >= 8 } uid ? $"{job.Namespace}-{job.Name}-{uid[..8]}" : $"{job.Namespace}-{job.Name}";
 
     /// <summary>Bad input the job cannot get past without a change to its spec or to the cluster.</summary>
-    public static (string Reason, string Message, bool Stalled)? Validate(BackupJobObservation observation)
+    public static (string Reason, string Message, bool Stalled)? Validate(BackupJobObservation observation) =>
+        Validate(observation.Job, observation.EncryptionSecret, observation.Cluster.Settings);
+
+    /// <summary>The same checks for any BackupJob, single-volume or federated.</summary>
+    public static (string Reason, string Message, bool Stalled)? Validate(BackupJob job, Spool.Api.Core.Secret? encryptionSecret, OperatorSettings settings)
     {
-        var spec = observation.Job.Spec;
+        var spec = job.Spec;
         var source = spec.Source;
         if (source.PersistentVolumeClaim is null && source.Selector is null)
         {
@@ -137,17 +140,12 @@ public static class BackupJobDecider
             return (InvalidSpec, "spec.source takes persistentVolumeClaim or selector, not both", true);
         }
 
-        if (source.Selector is not null)
-        {
-            return (SelectorNotSupported, "federated runs over spec.source.selector are not handled by this operator version", true);
-        }
-
         if (source.Snapshot is { Mode: SnapshotMode.CSISnapshot, VolumeSnapshotClassName: null })
         {
             return (InvalidSpec, "spec.source.snapshot.volumeSnapshotClassName is required with mode CSISnapshot", true);
         }
 
-        if (source.Snapshot is { Mode: SnapshotMode.CSISnapshot } && !observation.Cluster.Settings.CsiSnapshots)
+        if (source.Snapshot is { Mode: SnapshotMode.CSISnapshot } && !settings.CsiSnapshots)
         {
             return (SnapshotsDisabled, "mode CSISnapshot needs the operator's --csi-snapshots (the cluster must serve snapshot.storage.k8s.io/v1)", true);
         }
@@ -174,16 +172,16 @@ public static class BackupJobDecider
         if (destination.Encryption is { } encryption)
         {
             var reference = encryption.SecretRef;
-            var secret = observation.EncryptionSecret;
+            var secret = encryptionSecret;
             if (secret is null)
             {
-                return (SecretNotFound, $"encryption Secret {observation.Job.Metadata.Namespace}/{reference.Name} does not exist", true);
+                return (SecretNotFound, $"encryption Secret {job.Metadata.Namespace}/{reference.Name} does not exist", true);
             }
 
             var hasKey = secret.Data?.ContainsKey(reference.Key) == true || secret.StringData?.ContainsKey(reference.Key) == true;
             if (!hasKey)
             {
-                return (SecretKeyNotFound, $"encryption Secret {observation.Job.Metadata.Namespace}/{reference.Name} has no key {reference.Key}", true);
+                return (SecretKeyNotFound, $"encryption Secret {job.Metadata.Namespace}/{reference.Name} has no key {reference.Key}", true);
             }
         }
 

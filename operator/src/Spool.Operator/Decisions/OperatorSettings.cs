@@ -31,6 +31,9 @@ public sealed record OperatorSettings
     /// <summary>A claim ahead of its job's epoch (the operator died between claim and assignment) is released after this.</summary>
     public TimeSpan ClaimGrace { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How far back a node failure counts for the federated order (nodes that failed recently go first).</summary>
+    public TimeSpan FailureHistoryWindow { get; init; } = TimeSpan.FromHours(24);
+
     public string MounterImage { get; init; } = "registry.k8s.io/pause:3.10";
 
     /// <summary>The cluster serves snapshot.storage.k8s.io/v1: CSISnapshot jobs get clones; off, they are refused.</summary>
