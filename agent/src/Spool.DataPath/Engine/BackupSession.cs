@@ -87,10 +87,13 @@ internal sealed class BackupSession : IDisposable
         }
 
         drives[target.Id] = target;
-        foreach (var spec in request.OtherDrives)
+        // Members of earlier redundancy sets (a resume after a member was lost writes a new set) are read as their sets.
+        foreach (var d in Redundancy.RedundantDrive.OpenForReading(request.OtherDrives))
         {
-            var d = DriveFactory.Open(spec, create: false);
-            drives.TryAdd(d.Id, d);
+            if (!drives.TryAdd(d.Id, d))
+            {
+                d.Dispose();
+            }
         }
 
         if (resume is not null && resume.BlockSize != target.BlockSize)

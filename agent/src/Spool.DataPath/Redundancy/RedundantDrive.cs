@@ -61,33 +61,45 @@ public sealed class RedundantDrive : IDrive
 
     internal IReadOnlyList<string> MemberNames => memberNames;
 
-    /// <summary>Opens (creating if needed) every member for writing; all must be there.</summary>
+    /// <summary>
+    /// Opens (creating if needed) every member for writing; all must be there except the set's absent members, which are
+    /// written degraded: their blocks are left out and a reader rebuilds them from parity or another copy.
+    /// </summary>
     public static RedundantDrive Create(RedundancySet set)
     {
         ArgumentNullException.ThrowIfNull(set);
         set.Validate();
-        var opened = new List<IDrive>();
+        var opened = new IDrive?[set.Members.Count];
         try
         {
-            foreach (var spec in set.Members)
+            for (var i = 0; i < opened.Length; i++)
             {
-                opened.Add(DriveFactory.Open(spec, create: true));
+                if (!set.AbsentMembers.Contains(i))
+                {
+                    opened[i] = DriveFactory.Open(set.Members[i], create: true);
+                }
             }
 
-            var bs = opened[0].BlockSize;
-            if (opened.Any(d => d.BlockSize != bs))
+            var present = opened.Where(d => d is not null).Select(d => d!).ToList();
+            var bs = present[0].BlockSize;
+            if (present.Any(d => d.BlockSize != bs))
             {
-                throw new ArgumentException($"members of a redundancy set need one block size: {string.Join(", ", opened.Select(d => $"{d.Spec.Path}={d.BlockSize}"))}");
+                throw new ArgumentException($"members of a redundancy set need one block size: {string.Join(", ", present.Select(d => $"{d.Spec.Path}={d.BlockSize}"))}");
             }
 
-            var setId = SetIdOf(set.Mode, opened.Select(d => d.Id));
+            // A degraded set is a set of its own: its id names the absent member by path, as its id cannot be read.
+            var setId = SetIdOf(set.Mode, opened.Select((d, i) => d?.Id ?? "absent:" + Path.GetFullPath(set.Members[i].Path)));
             var names = set.Members.Select(m => m.Path).ToArray();
-            var table = Scan(setId, [.. opened], bs, out _);
-            return new RedundantDrive(setId, set.Mode, [.. opened], names, bs, table);
+            var table = Scan(setId, opened, bs, out _);
+            return new RedundantDrive(setId, set.Mode, opened, names, bs, table);
         }
         catch
         {
-            opened.ForEach(d => d.Dispose());
+            foreach (var d in opened)
+            {
+                d?.Dispose();
+            }
+
             throw;
         }
     }
@@ -345,9 +357,10 @@ public sealed class RedundantDrive : IDrive
 
     public ITapeFileWriter AppendFile(bool nextMedium)
     {
-        if (members.Any(m => m is null))
+        var tolerated = Mode == RedundancyMode.Parity ? 1 : members.Length - 1;
+        if (members.Count(m => m is null) > tolerated)
         {
-            throw new DriveException($"{Id}: cannot write with a member missing");
+            throw new DriveException($"{Id}: cannot write with {members.Count(m => m is null)} members missing");
         }
 
         TapeFileAddress address;
@@ -360,7 +373,7 @@ public sealed class RedundantDrive : IDrive
             files[address] = [];
         }
 
-        return new RedundantFileWriter(this, address, members!, nextMedium);
+        return new RedundantFileWriter(this, address, members, nextMedium);
     }
 
     internal void AddRun(TapeFileAddress address, MemberSubFile run)

@@ -7,12 +7,13 @@ namespace Spool.DataPath.Redundancy;
 /// Writes one logical tape file across the members: data blocks go straight to their member while the stripe's parity is
 /// accumulated, and the parity block follows the stripe's last data block. A sync in the middle of a stripe writes that
 /// partial stripe's parity and ends the member files, so everything acknowledged is protected; writing continues in new
-/// member files (a new run) because nothing on a tape is ever rewritten.
+/// member files (a new run) because nothing on a tape is ever rewritten. An absent member (a degraded set) is skipped:
+/// its blocks are the ones a reader rebuilds.
 /// </summary>
 internal sealed class RedundantFileWriter : ITapeFileWriter
 {
     private readonly RedundantDrive set;
-    private readonly IDrive[] members;
+    private readonly IDrive?[] members;
     private readonly ITapeFileWriter?[] current;
     private readonly StripeGeometry geometry;
     private readonly byte[] parity;
@@ -32,7 +33,7 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
     public RedundantFileWriter(RedundantDrive set, TapeFileAddress address, IDrive?[] members, bool nextMedium)
     {
         this.set = set;
-        this.members = members.Select(m => m ?? throw new ArgumentException("member missing", nameof(members))).ToArray();
+        this.members = members;
         this.nextMedium = nextMedium;
         Address = address;
         current = new ITapeFileWriter?[members.Length];
@@ -46,7 +47,7 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
 
     public long BlocksWritten { get; private set; }
 
-    public bool HasRoomForBlock => !open || slot != 0 || current.All(c => c!.HasRoomForBlock);
+    public bool HasRoomForBlock => !open || slot != 0 || current.All(c => c is null || c.HasRoomForBlock);
 
     public void WriteBlock(ReadOnlySpan<byte> block)
     {
@@ -60,14 +61,14 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
         {
             foreach (var w in current)
             {
-                w!.WriteBlock(block);
+                w?.WriteBlock(block);
             }
 
             BlocksWritten++;
             return;
         }
 
-        current[geometry.DataMember(stripe, slot)]!.WriteBlock(block);
+        current[geometry.DataMember(stripe, slot)]?.WriteBlock(block);
         if (slot == 0)
         {
             block[..parity.Length].CopyTo(parity);
@@ -80,7 +81,7 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
         BlocksWritten++;
         if (++slot == geometry.DataMembers)
         {
-            current[geometry.ParityMember(stripe)]!.WriteBlock(parity);
+            current[geometry.ParityMember(stripe)]?.WriteBlock(parity);
             slot = 0;
             stripe++;
         }
@@ -101,7 +102,7 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
 
         foreach (var w in current)
         {
-            w!.Sync();
+            w?.Sync();
         }
     }
 
@@ -152,7 +153,13 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
         for (var i = 0; i < members.Length; i++)
         {
             current[i]?.Dispose();
-            var w = members[i].AppendFile(nextMedium);
+            current[i] = null;
+            if (members[i] is not { } member)
+            {
+                continue;
+            }
+
+            var w = member.AppendFile(nextMedium);
             current[i] = w;
             run.Files[i] = w.Address;
             var info = new StripeMemberHeader
@@ -184,21 +191,21 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
         if (set.Mode == RedundancyMode.Parity && slot != 0)
         {
             // Slots past the end count as zero blocks, so the partial parity is the XOR of the blocks that exist.
-            current[geometry.ParityMember(stripe)]!.WriteBlock(parity);
+            current[geometry.ParityMember(stripe)]?.WriteBlock(parity);
         }
 
         control.AsSpan().Clear();
         codec.Seal(control, new BlockHeader(BlockKind.StripeEnd, CompressionKind.None, BlockFlags.None, backupId, runFirst, epoch, BlocksWritten - runFirst, segment, 0, 0), allowEncryption: false);
         foreach (var w in current)
         {
-            w!.WriteBlock(control);
-            w.Close();
+            w?.WriteBlock(control);
+            w?.Close();
         }
 
         run!.Count = BlocksWritten - runFirst;
         for (var i = 0; i < current.Length; i++)
         {
-            run.MemberBlocks[i] = current[i]!.BlocksWritten;
+            run.MemberBlocks[i] = current[i]?.BlocksWritten ?? -1;
         }
 
         open = false;
