@@ -55,12 +55,22 @@ public sealed class Scenario
             }
         }
 
-        var width = Chance(25) ? 2 : 1;
-        var redundancy = width == 2 ? new RedundancySpec { Mode = RedundancyMode.Mirror, Width = 2 } : null;
+        var width = Pick(8) switch
+        {
+            0 or 1 => 2,
+            2 or 3 => 3,
+            _ => 1,
+        };
+        var redundancy = width switch
+        {
+            2 => new RedundancySpec { Mode = RedundancyMode.Mirror, Width = 2, ReplaceFailedMember = Chance(50) },
+            3 => new RedundancySpec { Mode = RedundancyMode.Parity, Width = 3, ReplaceFailedMember = Chance(50) },
+            _ => null,
+        };
         var jobName = "job";
         var job = Support.Build.Job(jobName, redundancy: redundancy, priority: Pick(3) - 1);
         var me = BackupJobDecider.RefOf(job);
-        var driveCount = 1 + Pick(4);
+        var driveCount = (width == 3 ? 2 : 1) + Pick(4);
         var driveNames = Enumerable.Range(0, driveCount).Select(i => $"td-{i}").ToList();
 
         // The job's own status.
@@ -83,6 +93,14 @@ public sealed class Scenario
             }
         }
 
+        // A redundant job that lost a member earlier runs degraded: the lost drive is Failed and no longer held.
+        string? lostMember = null;
+        if (redundancy is not null && heldByMe.Count == width && Chance(30))
+        {
+            lostMember = heldByMe.Order().Last();
+            heldByMe.Remove(lostMember);
+        }
+
         var drives = new List<TapeDrive>();
         var queue = new List<QueuedJob>();
         foreach (var name in driveNames)
@@ -94,7 +112,11 @@ public sealed class Scenario
             if (heldByMe.Contains(name))
             {
                 var consistent = Chance(85);
-                holder = Support.Build.Holder(job, consistent ? epoch : epoch - 1 + Pick(3), runningNode);
+                holder = Support.Build.Holder(job, consistent ? epoch : epoch - 1 + Pick(3), runningNode, heldByMe.Order().ToList().IndexOf(name));
+            }
+            else if (name == lostMember)
+            {
+                holder = null;
             }
             else
             {
@@ -110,7 +132,7 @@ public sealed class Scenario
                 }
             }
 
-            var failed = Chance(8);
+            var failed = name == lostMember || Chance(8);
             var pending = Pick(4) switch
             {
                 0 => new PendingDriveOperation { Operation = "Append", Job = "apps/other-1", Epoch = 2, Node = "n0", BackupId = "b-1", Segment = 0 },
@@ -187,7 +209,12 @@ public sealed class Scenario
                 Epoch = epoch,
                 Node = running ? runningNode : null,
                 BackupId = BackupJobDecider.BackupIdBase(me),
-                Drives = running ? heldByMe.Order().Select((d, i) => new HeldDrive { Name = d, Member = i }).ToList() : null,
+                Drives = running
+                    ? heldByMe.Order().Select((d, i) => new HeldDrive { Name = d, Member = i })
+                        .Concat(lostMember is null ? [] : [new HeldDrive { Name = lostMember, Member = width - 1, State = "Failed", FromStripe = 0 }])
+                        .ToList()
+                    : null,
+                DegradedStripes = lostMember is null ? null : [new DegradedRange { Member = width - 1, Drive = lostMember, FromStripe = 0 }],
                 Segment = running ? Pick(3) : null,
                 ResumeFrom = Chance(30) ? Support.Build.Checkpoint(epoch - 1, 2, 500, "n0", valid: Chance(80)) : null,
                 Checkpoint = running ? checkpoint : null,

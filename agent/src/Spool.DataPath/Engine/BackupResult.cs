@@ -9,4 +9,8 @@ public sealed record BackupResult(
     long LogicalBytes,
     long DriveBytes,
     int Checkpoints,
-    IReadOnlyList<BackupWarning> Warnings);
+    IReadOnlyList<BackupWarning> Warnings)
+{
+    /// <summary>Blocks in the backup's sequence (data and catalog), across all its segments.</summary>
+    public long Blocks { get; init; }
+}

@@ -223,7 +223,10 @@ internal sealed class BackupSession : IDisposable
         logical,
         stream?.BytesWritten ?? 0,
         checkpoints,
-        warnings);
+        warnings)
+    {
+        Blocks = nextSequence,
+    };
 
     // ---------------------------------------------------------------- producer
 

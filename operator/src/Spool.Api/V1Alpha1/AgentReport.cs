@@ -21,6 +21,9 @@ public sealed record AgentReport
     /// <summary>Drives the agent found failing, so that the operator can mark them and move the job.</summary>
     public IReadOnlyList<string>? FailedDrives { get; init; }
 
+    /// <summary>Set with Completed of a Mirror or Parity backup: the stripes written in all, so that an open degraded range can be closed.</summary>
+    public long? Stripes { get; init; }
+
     /// <summary>Set with Completed: the verified catalog.</summary>
     public CatalogLocation? Catalog { get; init; }
 

@@ -21,6 +21,12 @@ public sealed record CheckpointRecord
     /// <summary>Files completely durable on the medium at this checkpoint.</summary>
     public long FilesDone { get; init; }
 
+    /// <summary>
+    /// Mirror or Parity: the stripe the next block goes to, the same on every member. Stripes are counted over the
+    /// backup's block sequence: stripe s holds blocks s·k to s·k+k-1 for k data drives (one block per stripe for a mirror).
+    /// </summary>
+    public long? Stripe { get; init; }
+
     /// <summary>Data path checkpoint, JSON.</summary>
     public string? Data { get; init; }
 

@@ -17,7 +17,14 @@ public static class DriveDemands
     };
 
     /// <summary>Named drives and drives the selector matches, named first, then by name.</summary>
-    public static DriveDemand ForBackup(BackupDestination destination, ClusterSnapshot cluster)
+    public static DriveDemand ForBackup(BackupDestination destination, ClusterSnapshot cluster) =>
+        Demand(destination, cluster) with
+        {
+            Mode = destination.Redundancy?.Mode ?? RedundancyMode.None,
+            ReplaceFailedMember = destination.Redundancy?.ReplaceFailedMember ?? false,
+        };
+
+    private static DriveDemand Demand(BackupDestination destination, ClusterSnapshot cluster)
     {
         var count = Width(destination.Redundancy);
         var names = destination.Drives ?? [];

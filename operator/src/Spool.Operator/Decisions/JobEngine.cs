@@ -330,16 +330,24 @@ internal sealed class JobEngine
             driveWrites.Add(new ReleaseDrive(drive.Metadata.Name!, Job, bytes, true, drive.Metadata.ResourceVersion));
         }
 
-        var message = report.Catalog is { } catalog
+        // A member still missing at the end leaves the stripes up to the last one degraded.
+        var degraded = report.Stripes is { } stripes && status.DegradedStripes is { Count: > 0 } ranges
+            ? ranges.Select(r => r.ToStripe is null ? r with { ToStripe = Math.Max(r.FromStripe, stripes - 1) } : r).ToList()
+            : status.DegradedStripes;
+        var degradedNote = degraded is { Count: > 0 }
+            ? "; DEGRADED: " + string.Join(", ", degraded.Select(r => $"member {r.Member} ({r.Drive}) missing in stripes {r.FromStripe}-{(r.ToStripe is { } to ? to.ToString(System.Globalization.CultureInfo.InvariantCulture) : "end")}"))
+            : "";
+        var message = (report.Catalog is { } catalog
             ? $"{frame.Noun} {catalog.BackupId} completed on node {status.Node}: {catalog.Bytes} bytes, {catalog.Files} files on drives {string.Join(", ", catalog.Drives)}"
-            : $"{frame.Noun} completed on node {status.Node}";
+            : $"{frame.Noun} completed on node {status.Node}") + degradedNote;
         newStatus = status with
         {
             Phase = BackupPhase.Succeeded,
             CompletionTime = Now,
             Catalog = report.Catalog ?? status.Catalog,
             Attempts = CloseAttempt(status, "Completed", bytes),
-            Drives = status.Drives?.Select(d => d with { State = "Released" }).ToList(),
+            Drives = status.Drives?.Select(d => d.State == "Failed" ? d : d with { State = "Released" }).ToList(),
+            DegradedStripes = degraded,
             ObservedGeneration = frame.Generation,
             Conditions = JobConditions.Finished(status.Conditions, true, "Completed", message, frame.Generation, cluster.Now),
         };
@@ -412,13 +420,24 @@ internal sealed class JobEngine
         string progressMessage;
         // Without redundancy the segments before the checkpoint live only on the lost drive, and a resume needs them
         // (the catalog journal and the restore chain), so a checkpoint there is unusable however well it verifies.
+        // With redundancy a lost member loses nothing while every stripe keeps enough members: the job resumes from its
+        // checkpoint without it (degraded) or with a replacement. One loss too many makes the written stripes unreadable.
+        var demand = frame.Demand;
+        var ranges = status.DegradedStripes ?? [];
+        var lostMembers = demand.Mode == RedundancyMode.None
+            ? []
+            : (status.Drives ?? []).Where(h => h.State == "Active" && excluded.Contains(h.Name)).ToList();
+        var survivable = lostMembers.Count > 0 && ranges.Count + lostMembers.Count <= demand.Tolerated;
         var dataOnLostDrive = reason is Reasons.DriveFailed or Reasons.DriveOffline or Reasons.DriveLost
             && excluded.Count > 0
+            && !survivable
             && (status.Checkpoint is not null || status.ResumeFrom is not null);
         if (frame.RestartPolicy == RestartPolicy.Checkpoint && dataOnLostDrive)
         {
             progressReason = CheckpointUnusable;
-            progressMessage = $"the checkpoint's earlier segments are on a drive that is no longer usable ({reason}); started over on another drive";
+            progressMessage = lostMembers.Count > 0
+                ? $"{ranges.Count + lostMembers.Count} members of the {demand.Mode} set are lost, more than the {demand.Tolerated} it survives ({reason}); started over"
+                : $"the checkpoint's earlier segments are on a drive that is no longer usable ({reason}); started over on another drive";
         }
         else if (frame.RestartPolicy == RestartPolicy.Checkpoint)
         {
@@ -452,8 +471,14 @@ internal sealed class JobEngine
         }
 
         var fresh = resume is null;
+
+        // A fresh start is a new backup: what the old one lacked no longer matters.
+        var degraded = fresh ? null
+            : survivable ? ranges.Concat(lostMembers.Select(h => new DegradedRange { Member = h.Member, Drive = h.Name, FromStripe = h.FromStripe ?? 0 })).ToList()
+            : status.DegradedStripes;
         var moved = status with
         {
+            DegradedStripes = degraded,
             Phase = BackupPhase.Waiting,
             Node = null,
             Drives = null,
@@ -519,23 +544,30 @@ internal sealed class JobEngine
             return;
         }
 
+        // A set with a member missing needs one drive fewer (degraded), or the full width to replace it.
+        var open = OpenRanges(status);
+        var need = demand.Count - open.Count;
+        var want = demand.ReplaceFailedMember ? demand.Count : need;
+
         var nodeObject = cluster.FindNode(node);
         var reachable = demand.Candidates
             .Select(cluster.FindDrive)
             .Where(d => d is not null && DriveArbiter.Reaches(d, nodeObject))
             .Select(d => d!)
             .ToList();
-        if (reachable.Count < demand.Count)
+        if (reachable.Count < need)
         {
-            Wait(status, NoReachableDrive, $"{reachable.Count} of {demand.Description} reach node {node}; {demand.Count} needed", true, failover, owner);
+            Wait(status, NoReachableDrive, $"{reachable.Count} of {demand.Description} reach node {node}; {need} needed", true, failover, owner);
             return;
         }
 
-        var excluded = failover?.ExcludedDrives ?? new HashSet<string>();
+        // A member lost from the set is never taken back into it: its stripes are accounted as degraded.
+        var excluded = new HashSet<string>(failover?.ExcludedDrives ?? new HashSet<string>(), StringComparer.Ordinal);
+        excluded.UnionWith(open.Select(r => r.Drive ?? ""));
         var usable = reachable.Where(d => DriveArbiter.IsUsable(d) && !excluded.Contains(d.Metadata.Name!)).ToList();
-        if (usable.Count < demand.Count)
+        if (usable.Count < need)
         {
-            Wait(status, DrivesUnavailable, $"{usable.Count} of {demand.Description} reachable from node {node} are online and healthy; {demand.Count} needed", false, failover, owner);
+            Wait(status, DrivesUnavailable, $"{usable.Count} of {demand.Description} reachable from node {node} are online and healthy; {need} needed", false, failover, owner);
             return;
         }
 
@@ -552,9 +584,9 @@ internal sealed class JobEngine
         }
 
         var free = usable.Where(d => DriveArbiter.IsFreeFor(d, Job)).ToList();
-        if (free.Count < demand.Count)
+        if (free.Count < need)
         {
-            Wait(status, WaitingForDrive, $"waiting for {demand.Count} free drive(s) of {demand.Description} reachable from node {node}", false, failover, owner);
+            Wait(status, WaitingForDrive, $"waiting for {need} free drive(s) of {demand.Description} reachable from node {node}", false, failover, owner);
             return;
         }
 
@@ -564,14 +596,25 @@ internal sealed class JobEngine
             .OrderBy(n => mine.Contains(n) ? 0 : 1)
             .ThenBy(n => n, StringComparer.Ordinal)
             .ToList();
-        var me = new QueuedJob(Job, frame.Priority, frame.Created, node, preference, demand.Count);
         var unheld = cluster.Drives.Where(d => d.Status?.Holder is null && DriveArbiter.IsUsable(d)).Select(d => d.Metadata.Name!).ToHashSet(StringComparer.Ordinal);
-        var queue = cluster.Queue.Where(q => !(q.Job.Kind == Job.Kind && q.Job.Key == Job.Key)).Append(me);
         var key = DriveArbiter.PlanKey(Job);
-        var plan = DriveArbiter.Plan(queue, unheld, new Dictionary<string, IReadOnlySet<string>> { [key] = mine }, cluster, key);
-        if (!plan.TryGetValue(key, out var chosen))
+        IReadOnlyList<string>? chosen = null;
+
+        // The whole set at once or nothing: a replacement for a lost member when one is free, else the set without it.
+        foreach (var width in want > need ? [want, need] : new[] { need })
         {
-            Wait(status, WaitingForDrive, $"waiting for {demand.Count} free drive(s) of {demand.Description} reachable from node {node}; jobs of higher priority or age go first", false, failover, owner);
+            var me = new QueuedJob(Job, frame.Priority, frame.Created, node, preference, width);
+            var queue = cluster.Queue.Where(q => !(q.Job.Kind == Job.Kind && q.Job.Key == Job.Key)).Append(me);
+            var plan = DriveArbiter.Plan(queue, unheld, new Dictionary<string, IReadOnlySet<string>> { [key] = mine }, cluster, key);
+            if (plan.TryGetValue(key, out chosen))
+            {
+                break;
+            }
+        }
+
+        if (chosen is null)
+        {
+            Wait(status, WaitingForDrive, $"waiting for {need} free drive(s) of {demand.Description} reachable from node {node}; jobs of higher priority or age go first", false, failover, owner);
             return;
         }
 
@@ -614,18 +657,26 @@ internal sealed class JobEngine
         var segment = status.Segment is { } s ? s + 1 : 0;
         var now = Now;
 
+        // A set short of its width leaves its lost members' indices empty (degraded); a full one fills them with replacements.
+        var redundant = frame.Demand.Mode != RedundancyMode.None;
+        var width = redundant ? frame.Demand.Count : chosen.Count;
+        var open = redundant ? OpenRanges(status) : [];
+        var replacing = open.Count > 0 && chosen.Count == width;
+        var absent = replacing ? new HashSet<int>() : open.Select(r => r.Member).ToHashSet();
+        var slots = Enumerable.Range(0, width).Where(i => !absent.Contains(i)).ToList();
+
         // Members keep their index across a failover; new drives take the free indices in name order.
         var members = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var name in chosen)
         {
             var drive = cluster.FindDrive(name)!;
-            if (DriveArbiter.IsHeldBy(drive, Job) && drive.Status!.Holder!.Member < chosen.Count && !members.ContainsValue(drive.Status.Holder.Member))
+            if (DriveArbiter.IsHeldBy(drive, Job) && slots.Contains(drive.Status!.Holder!.Member) && !members.ContainsValue(drive.Status.Holder.Member))
             {
                 members[name] = drive.Status.Holder.Member;
             }
         }
 
-        var freeIndices = new Queue<int>(Enumerable.Range(0, chosen.Count).Where(i => !members.ContainsValue(i)));
+        var freeIndices = new Queue<int>(slots.Where(i => !members.ContainsValue(i)));
         foreach (var name in chosen.Order(StringComparer.Ordinal))
         {
             if (!members.ContainsKey(name))
@@ -698,18 +749,41 @@ internal sealed class JobEngine
             Restart = restart,
             BytesResent = resent,
         };
-        var held = members.OrderBy(m => m.Value).Select(m => new HeldDrive { Name = m.Key, Member = m.Value, State = "Active" }).ToList();
+        // A replacement holds its member from the stripe the resume continues at; the lost drive's range ends before it.
+        var resumeStripe = resume?.Stripe ?? 0;
+        var replaced = replacing ? open.Select(r => r.Member).ToHashSet() : new HashSet<int>();
+        var held = members.OrderBy(m => m.Value)
+            .Select(m => new HeldDrive { Name = m.Key, Member = m.Value, State = "Active", FromStripe = replaced.Contains(m.Value) ? resumeStripe : PreviousFromStripe(status, m.Key, m.Value) })
+            .Concat(open.Where(r => !replacing).Select(r => new HeldDrive { Name = r.Drive ?? "", Member = r.Member, State = "Failed", FromStripe = r.FromStripe }))
+            .OrderBy(h => h.Member)
+            .ToList();
+        var degraded = status.DegradedStripes;
+        if (replacing)
+        {
+            degraded = (status.DegradedStripes ?? [])
+                .Select(r => r.ToStripe is null ? r with { ToStripe = resumeStripe - 1 } : r)
+                .Where(r => r.ToStripe >= r.FromStripe)
+                .ToList();
+        }
+
+        var active = held.Where(h => h.State == "Active").ToList();
+        var lost = held.Where(h => h.State == "Failed").ToList();
+        var setNote = !redundant ? ""
+            : replacing ? $"; {string.Join(", ", active.Where(h => replaced.Contains(h.Member)).Select(h => $"{h.Name} replaces member {h.Member} from stripe {resumeStripe}"))}"
+            : lost.Count > 0 ? $"; degraded without member(s) {string.Join(", ", lost.Select(h => $"{h.Member} ({h.Name})"))}"
+            : "";
         var progressReason = failover?.ProgressReason ?? (resume is not null ? "Resumed" : Running);
         var message = failover?.ProgressMessage is { } fm
-            ? $"running on node {node} with drive(s) {string.Join(", ", held.Select(h => h.Name))} at epoch {epoch}; {fm}"
-            : $"running on node {node} with drive(s) {string.Join(", ", held.Select(h => h.Name))} at epoch {epoch}";
+            ? $"running on node {node} with drive(s) {string.Join(", ", active.Select(h => h.Name))} at epoch {epoch}{setNote}; {fm}"
+            : $"running on node {node} with drive(s) {string.Join(", ", active.Select(h => h.Name))} at epoch {epoch}{setNote}";
         newStatus = status with
         {
             Phase = BackupPhase.Running,
             Epoch = epoch,
             Node = node,
             Drives = held,
-            DriveSummary = string.Join(",", held.Select(h => h.Name)),
+            DriveSummary = Summary(held),
+            DegradedStripes = degraded,
             Segment = segment,
             ResumeFrom = resume,
             Checkpoint = null,
@@ -722,8 +796,20 @@ internal sealed class JobEngine
         };
         var eventReason = failover is not null ? (resume is not null ? "Resumed" : "Restarted") : (resume is not null ? "Resumed" : "Placed");
         var replicaNote = frame.Replica is { Chosen: true } chosenReplica ? $"; {chosenReplica.Reason}" : "";
-        Event(RecordEvent.Normal, eventReason, $"Assigned to node {node} with drive(s) {string.Join(", ", held.Select(h => h.Name))} at epoch {epoch} ({owner.Resolution} {owner.Pod ?? owner.PersistentVolume}{replicaNote})");
+        Event(RecordEvent.Normal, eventReason, $"Assigned to node {node} with drive(s) {string.Join(", ", active.Select(h => h.Name))} at epoch {epoch}{setNote} ({owner.Resolution} {owner.Pod ?? owner.PersistentVolume}{replicaNote})");
     }
+
+    /// <summary>Ranges of a member still missing: the set runs without it until a replacement takes its place.</summary>
+    private static List<DegradedRange> OpenRanges(BackupJobStatus status) => (status.DegradedStripes ?? []).Where(r => r.ToStripe is null).ToList();
+
+    /// <summary>A drive that took a member over keeps the stripe it started at while it stays in that place.</summary>
+    private static long? PreviousFromStripe(BackupJobStatus status, string name, int member) =>
+        (status.Drives ?? []).FirstOrDefault(h => h.Name == name && h.Member == member)?.FromStripe
+        ?? (status.DegradedStripes ?? []).Where(r => r.Member == member && r.Drive != name && r.ToStripe is not null).Select(r => r.ToStripe + 1).Max();
+
+    /// <summary>"td-0,td-1,td-3" or, degraded, "td-0,td-1,td-3,td-2(failed)" for the printer column.</summary>
+    private static string Summary(IEnumerable<HeldDrive> held) =>
+        string.Join(",", held.Select(h => h.State == "Failed" ? h.Name + "(failed)" : h.Name));
 
     private PendingDriveOperation AppendOperation(string node, long epoch, string? backupId, int? segment) => new()
     {

@@ -94,6 +94,7 @@ public sealed class BackupRunner(AgentContext context)
                 () => totalsTask.IsCompletedSuccessfully ? totalsTask.Result : null,
                 Math.Max(status.ResumeFrom?.Sequence ?? 0, status.Checkpoint?.Sequence ?? 0),
                 0,
+                drives.StripeBlocks,
                 hardStop);
             var backupGuid = BackupIds.ToGuid(status.BackupId ?? job.Metadata.Uid ?? jobName);
             var overwrite = resume is null
@@ -112,6 +113,7 @@ public sealed class BackupRunner(AgentContext context)
                 SourcePath = source,
                 OverwriteMedium = overwrite,
                 Drive = drives.Primary,
+                Redundancy = drives.Set,
                 OtherDrives = drives.Others,
                 BackupId = backupGuid,
                 Epoch = epoch,
@@ -136,6 +138,18 @@ public sealed class BackupRunner(AgentContext context)
             {
                 result = await context.Engine.BackupAsync(request, sink, token).ConfigureAwait(false);
             }
+            catch (IOException error) when (drives.Set is not null)
+            {
+                // A member whose medium is gone is the one that failed; the others stay with the job.
+                var gone = drives.Members.Where(m => m.Spec is { } spec && !Directory.Exists(spec.Path) && spec.Type == Spool.DataPath.Drives.DriveType.Directory).Select(m => m.Name).ToList();
+                if (gone.Count == 0 && error is not DriveException)
+                {
+                    throw;
+                }
+
+                var named = gone.Count > 0 ? gone : drives.Members.Where(m => m.Spec is not null && error.Message.Contains(m.Spec.Path, StringComparison.Ordinal)).Select(m => m.Name).ToList();
+                throw new AgentFailureException(ReportReasons.DriveFailed, $"member drive(s) {string.Join(", ", named.DefaultIfEmpty(drives.PrimaryName))} of the {drives.Set.Mode} set: {error.Message}", named.Count > 0 ? named : null, error);
+            }
             catch (IOException error) when (error is DriveException || !Directory.Exists(drives.Primary.Path))
             {
                 throw new AgentFailureException(ReportReasons.DriveFailed, $"drive {drives.PrimaryName}: {error.Message}", [drives.PrimaryName], error);
@@ -153,13 +167,13 @@ public sealed class BackupRunner(AgentContext context)
             log.Info("Stream finished", "files", result.Files, "bytes", result.SourceBytes, "driveBytes", result.DriveBytes, "checkpoints", sink.Acknowledged);
             await RunPostHooksIfDueAsync().ConfigureAwait(false);
 
-            var verify = await context.Engine.VerifyAsync(result.BackupId, [drives.Primary, .. drives.Others], key, token).ConfigureAwait(false);
+            var verify = await context.Engine.VerifyAsync(result.BackupId, drives.VerifyDrives, key, token).ConfigureAwait(false);
             if (!verify.Ok)
             {
                 throw new AgentFailureException(ReportReasons.VerifyFailed, "read-back verification failed: " + string.Join("; ", verify.Problems.Take(10)));
             }
 
-            log.Info("Backup verified", "files", verify.Files, "catalogDigest", verify.CatalogDigest);
+            log.Info("Backup verified", "files", verify.Files, "catalogDigest", verify.CatalogDigest, "degradedMembers", verify.DegradedMembers);
             var now = context.Time.GetUtcNow();
             var report = new AgentReport
             {
@@ -167,7 +181,10 @@ public sealed class BackupRunner(AgentContext context)
                 Node = context.Options.NodeName,
                 Outcome = ReportOutcomes.Completed,
                 Reason = ReportReasons.Completed,
-                Message = $"{result.Files} files, {ByteSize.Format(result.SourceBytes)} written and verified",
+                Message = verify.DegradedMembers.Count == 0
+                    ? $"{result.Files} files, {ByteSize.Format(result.SourceBytes)} written and verified"
+                    : $"{result.Files} files, {ByteSize.Format(result.SourceBytes)} written and verified degraded: {string.Join("; ", verify.DegradedMembers)}",
+                Stripes = drives.StripeBlocks > 0 ? (result.Blocks + drives.StripeBlocks - 1) / drives.StripeBlocks : null,
                 Catalog = new CatalogLocation
                 {
                     BackupId = status.BackupId ?? result.BackupId.ToString(),
@@ -330,9 +347,9 @@ public sealed class BackupRunner(AgentContext context)
     private async Task<ResolvedDrives> ResolveDrivesAsync(BackupJob job, IReadOnlyList<string> baseDrives, CancellationToken cancellationToken)
     {
         var status = job.Status!;
-        if (job.Spec.Destination.Redundancy is { Mode: not RedundancyMode.None })
+        if (job.Spec.Destination.Redundancy is { Mode: not RedundancyMode.None } redundancy)
         {
-            throw new AgentFailureException(ReportReasons.StreamFailed, $"redundancy {job.Spec.Destination.Redundancy.Mode} is not supported by this agent's data path yet");
+            return await ResolveSetAsync(job, redundancy, baseDrives, cancellationToken).ConfigureAwait(false);
         }
 
         var held = status.Drives?.Where(d => d.State == "Active").OrderBy(d => d.Member).ToList() ?? [];
@@ -376,9 +393,98 @@ public sealed class BackupRunner(AgentContext context)
             chain.Add(primaryName);
         }
 
-        var others = new List<DriveSpec>();
-        var reachable = new List<string>();
-        foreach (var name in chain.Concat(baseDrives).Distinct(StringComparer.Ordinal).Where(n => n != primaryName))
+        var others = await ReadableAsync(chain.Concat(baseDrives).Distinct(StringComparer.Ordinal).Where(n => n != primaryName), cancellationToken).ConfigureAwait(false);
+        return new ResolvedDrives(primaryName, primarySpec, others, chain, null, [], 0, [primarySpec, .. others]);
+    }
+
+    /// <summary>
+    /// The member drives of a Mirror or Parity job in member order. A member the operator records as Failed (the job
+    /// continues degraded) is absent from the set: nothing is written to it, and readers rebuild its blocks.
+    /// </summary>
+    private async Task<ResolvedDrives> ResolveSetAsync(BackupJob job, RedundancySpec redundancy, IReadOnlyList<string> baseDrives, CancellationToken cancellationToken)
+    {
+        var status = job.Status!;
+        var width = redundancy.Width;
+        var held = status.Drives ?? [];
+        var members = new List<SetMember>();
+        var absent = new List<int>();
+        for (var i = 0; i < width; i++)
+        {
+            var active = held.FirstOrDefault(d => d.Member == i && d.State == "Active");
+            if (active is not null)
+            {
+                var drive = await context.Client.GetAsync<TapeDrive>(active.Name, null, cancellationToken).ConfigureAwait(false)
+                    ?? throw new AgentFailureException(ReportReasons.DriveNotFound, $"drive {active.Name} does not exist", [active.Name]);
+                var spec = DriveMapper.ToSpec(drive, context.Options, job.Spec.Destination.BlockSizeBytes);
+                DriveMapper.EnsureReachable(active.Name, spec);
+                members.Add(new SetMember(active.Name, i, spec));
+                continue;
+            }
+
+            var failed = held.LastOrDefault(d => d.Member == i && d.State == "Failed")
+                ?? throw new AgentFailureException(ReportReasons.DriveNotFound, $"the job holds no drive for member {i} of its {redundancy.Mode} set of {width}");
+            var lost = await context.Client.GetAsync<TapeDrive>(failed.Name, null, cancellationToken).ConfigureAwait(false);
+
+            // The lost drive keeps its place in the member headers, so that a reader can name what is missing.
+            var path = lost is null ? failed.Name : context.Options.MapDrivePath(lost.Spec.Path);
+            members.Add(new SetMember(failed.Name, i, null) { Placeholder = new DriveSpec(Spool.DataPath.Drives.DriveType.Directory, path, job.Spec.Destination.BlockSizeBytes, null) });
+            absent.Add(i);
+        }
+
+        var mode = redundancy.Mode == RedundancyMode.Parity ? Spool.DataPath.Redundancy.RedundancyMode.Parity : Spool.DataPath.Redundancy.RedundancyMode.Mirror;
+        var set = new Spool.DataPath.Redundancy.RedundancySet(mode, members.Select(m => m.Spec ?? m.Placeholder!).ToList()) { AbsentMembers = absent };
+        try
+        {
+            set.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw new AgentFailureException(ReportReasons.StreamFailed, $"the job's {redundancy.Mode} set cannot be written: {error.Message}", null, error);
+        }
+
+        // Drives of earlier attempts since the last fresh start hold the segments before the checkpoint, possibly in
+        // other sets (a member was replaced or went missing); they are read back at resume and at verify.
+        var chain = members.Select(m => m.Name).ToList();
+        foreach (var attempt in AttemptsSinceFresh(status))
+        {
+            foreach (var name in attempt.Drives ?? [])
+            {
+                if (!chain.Contains(name, StringComparer.Ordinal))
+                {
+                    chain.Add(name);
+                }
+            }
+        }
+
+        var readable = await ReadableAsync(chain.Concat(baseDrives).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+
+        // Only a resume or an incremental run reads what is already on the drives; a fresh full run needs nothing else.
+        var others = status.ResumeFrom is not null || baseDrives.Count > 0 ? readable : [];
+        var first = members.First(m => m.Spec is not null);
+        var stripeBlocks = mode == Spool.DataPath.Redundancy.RedundancyMode.Parity ? width - 1 : 1;
+        return new ResolvedDrives(first.Name, first.Spec!, others, chain, set, members, stripeBlocks, readable);
+    }
+
+    private static IEnumerable<Attempt> AttemptsSinceFresh(BackupJobStatus status)
+    {
+        var attempts = status.Attempts ?? [];
+        var lastFresh = 0;
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            if (attempts[i].Restart == "Fresh")
+            {
+                lastFresh = i;
+            }
+        }
+
+        return attempts.Skip(lastFresh);
+    }
+
+    /// <summary>The named drives that exist and whose directory this node sees; a lost or failed one is left out.</summary>
+    private async Task<List<DriveSpec>> ReadableAsync(IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var specs = new List<DriveSpec>();
+        foreach (var name in names)
         {
             var drive = await context.Client.GetAsync<TapeDrive>(name, null, cancellationToken).ConfigureAwait(false);
             if (drive is null)
@@ -389,13 +495,29 @@ public sealed class BackupRunner(AgentContext context)
             var spec = DriveMapper.ToSpec(drive, context.Options, null);
             if (spec.Type == Spool.DataPath.Drives.DriveType.Directory && Directory.Exists(spec.Path))
             {
-                others.Add(spec);
-                reachable.Add(name);
+                specs.Add(spec);
             }
         }
 
-        return new ResolvedDrives(primaryName, primarySpec, others, chain);
+        return specs;
     }
 
-    private sealed record ResolvedDrives(string PrimaryName, DriveSpec Primary, IReadOnlyList<DriveSpec> Others, IReadOnlyList<string> ChainNames);
+    /// <param name="Set">The redundancy set new blocks go to; null for a plain stream to <paramref name="Primary"/>.</param>
+    /// <param name="StripeBlocks">Blocks per stripe (k for Parity, 1 for Mirror); 0 without redundancy.</param>
+    /// <param name="VerifyDrives">Everything the read-back after the stream needs.</param>
+    private sealed record ResolvedDrives(
+        string PrimaryName,
+        DriveSpec Primary,
+        IReadOnlyList<DriveSpec> Others,
+        IReadOnlyList<string> ChainNames,
+        Spool.DataPath.Redundancy.RedundancySet? Set,
+        IReadOnlyList<SetMember> Members,
+        int StripeBlocks,
+        IReadOnlyList<DriveSpec> VerifyDrives);
+
+    /// <param name="Spec">Null for an absent (failed) member.</param>
+    private sealed record SetMember(string Name, int Index, DriveSpec? Spec)
+    {
+        public DriveSpec? Placeholder { get; init; }
+    }
 }

@@ -21,12 +21,14 @@ public sealed class CheckpointSink : IBackupProgressSink
     private readonly WarningList _warnings;
     private readonly Func<(long Bytes, long Files)?> _totals;
     private readonly CancellationToken _hardStop;
+    private readonly int _stripeBlocks;
     private long _sequence;
     private long _lastDriveBytes;
     private BackupProgress? _latest;
 
-    public CheckpointSink(JobStatusWriter<BackupJob> writer, FenceSignal fence, AgentContext context, AgentLog log, WarningList warnings, Func<(long Bytes, long Files)?> totals, long lastSequence, long driveBytesAtStart, CancellationToken hardStop)
+    public CheckpointSink(JobStatusWriter<BackupJob> writer, FenceSignal fence, AgentContext context, AgentLog log, WarningList warnings, Func<(long Bytes, long Files)?> totals, long lastSequence, long driveBytesAtStart, int stripeBlocks, CancellationToken hardStop)
     {
+        _stripeBlocks = stripeBlocks;
         _writer = writer;
         _fence = fence;
         _context = context;
@@ -70,6 +72,7 @@ public sealed class CheckpointSink : IBackupProgressSink
             Sequence = sequence,
             BytesDone = checkpoint.SourceBytesDone,
             FilesDone = checkpoint.Catalog.Entries,
+            Stripe = _stripeBlocks > 0 ? checkpoint.NextSequence / _stripeBlocks : null,
             Data = data,
             Digest = CheckpointCodec.Digest(data),
             Time = now,

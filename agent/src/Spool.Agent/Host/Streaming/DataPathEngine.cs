@@ -44,13 +44,16 @@ public sealed class DataPathEngine(TimeProvider time) : IDataPathEngine
 
         problems.AddRange(result.BadBlocks.Select(b => "bad block " + b));
         problems.AddRange(result.Damaged.Select(d => $"{d.Path}: {d.Reason}"));
-        var trailer = drives
-            .SelectMany(d => DriveCatalog.ListBackups(d))
+        // Members of a redundancy set are only readable together.
+        var trailer = DriveCatalog.ListBackups(drives)
             .Where(b => b.BackupId == backupId && b.State == BackupState.Complete && b.Trailer is not null)
             .OrderByDescending(b => b.Epoch)
             .Select(b => b.Trailer)
             .FirstOrDefault();
-        return new VerifySummary(result.Ok, trailer?.CatalogSha256, trailer?.Files ?? result.Entries, trailer?.SourceBytes ?? 0, problems);
+        return new VerifySummary(result.Ok, trailer?.CatalogSha256, trailer?.Files ?? result.Entries, trailer?.SourceBytes ?? 0, problems)
+        {
+            DegradedMembers = Degraded(result.Members),
+        };
     }
 
     public async Task<RestoreSummary> RestoreAsync(RestorePlan plan, IRestoreProgress progress, CancellationToken cancellationToken)
@@ -114,8 +117,14 @@ public sealed class DataPathEngine(TimeProvider time) : IDataPathEngine
         }
 
         await progress.CheckpointReached(new RestoreCheckpoint(result.Files, result.Bytes, null), cancellationToken).ConfigureAwait(false);
-        return new RestoreSummary(result.Files, result.Bytes, failed);
+        return new RestoreSummary(result.Files, result.Bytes, failed) { DegradedMembers = Degraded(result.Members) };
     }
+
+    /// <summary>"member 2 (/drives/td-2) Failed: drive is missing" for every member that is not complete.</summary>
+    private static List<string> Degraded(IReadOnlyList<Spool.DataPath.Redundancy.MemberReport> members) =>
+        members.Where(m => m.Health != Spool.DataPath.Redundancy.MemberHealth.Complete)
+            .Select(m => $"member {m.MemberIndex} ({m.Drive}) {m.Health}: {string.Join(", ", m.Problems.Take(3))}")
+            .ToList();
 
     private async Task ReportWhileRestoringAsync(string staging, TimeSpan interval, IRestoreProgress progress, CancellationToken cancellationToken)
     {

@@ -58,9 +58,10 @@ public sealed class RestoreRunner(AgentContext context)
                 Node = context.Options.NodeName,
                 Outcome = ReportOutcomes.Completed,
                 Reason = partial ? "PartiallyRestored" : ReportReasons.Completed,
-                Message = partial
+                Message = (partial
                     ? $"{result.Files} files restored, {result.FailedFiles.Count} failed verification and were not restored"
-                    : $"{result.Files} files, {ByteSize.Format(result.Bytes)} restored and verified",
+                    : $"{result.Files} files, {ByteSize.Format(result.Bytes)} restored and verified")
+                    + (result.DegradedMembers.Count > 0 ? $"; DEGRADED, rebuilt without {string.Join("; ", result.DegradedMembers)}" : ""),
                 Catalog = backup,
                 Time = now,
             };
