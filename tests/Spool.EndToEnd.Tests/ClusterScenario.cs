@@ -25,6 +25,9 @@ public abstract class ClusterScenario
 
     protected CancellationToken Token => TestContext.CurrentContext.CancellationToken;
 
+    /// <summary>TapeDrives td-0 … td-(n-1) the cluster starts with.</summary>
+    protected virtual int DriveCount => 2;
+
     [SetUp]
     public async Task StartClusterAsync()
     {
@@ -33,7 +36,7 @@ public abstract class ClusterScenario
         {
             Directory = directory,
             Nodes = 3,
-            Drives = 2,
+            Drives = DriveCount,
             AgentCpuLimit = EndToEndSettings.AgentCpuLimit,
         }, Token);
         Story = new BackupStory(Cluster);
