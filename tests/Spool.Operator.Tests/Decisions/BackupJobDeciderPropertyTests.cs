@@ -173,6 +173,19 @@ public sealed class BackupJobDeciderPropertyTests
         second.Where(a => a is not RequeueAfter).Should().BeEmpty("the first decision [{0}] should have left nothing to do", string.Join(", ", first.Select(a => a.GetType().Name)));
     });
 
+    // Once-in-ten-thousand shapes the generator found: a failover that releases one drive to a job ranked above this
+    // one (unreachable from this node, usable from another) or marks it Failed, where the plan must match the next one.
+    [TestCase(new[] { 1718, 5230, 514, 2785, 9136, 9331, 4082, 7127, 2607, 5641, 5459, 1625 })]
+    [TestCase(new[] { 6208, 4579, 4407, 8526, 4022, 2538, 5538, 6377, 1797, 3554, 3054 })]
+    public void A_failover_that_releases_a_drive_plans_as_the_next_decision_would(int[] choices)
+    {
+        var observation = Scenario.Build(choices);
+        var outcome = Simulation.Apply(observation, BackupJobDecider.Decide(observation));
+        outcome.Deleted.Should().BeFalse();
+        outcome.Observation.Job.Status!.Epoch.Should().BeGreaterThan(observation.Job.Status!.Epoch, "the case is a failover");
+        BackupJobDecider.Decide(outcome.Observation).Where(a => a is not RequeueAfter).Should().BeEmpty();
+    }
+
     [FsCheck.NUnit.Property(MaxTest = Runs)]
     public Property The_epoch_never_falls_and_the_node_changes_only_with_a_new_epoch() => Prop.ForAll(Choices, choices =>
     {

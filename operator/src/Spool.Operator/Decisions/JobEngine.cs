@@ -596,7 +596,15 @@ internal sealed class JobEngine
             .OrderBy(n => mine.Contains(n) ? 0 : 1)
             .ThenBy(n => n, StringComparer.Ordinal)
             .ToList();
-        var unheld = cluster.Drives.Where(d => d.Status?.Holder is null && DriveArbiter.IsUsable(d)).Select(d => d.Metadata.Name!).ToHashSet(StringComparer.Ordinal);
+        // Drives this job holds but does not keep (a failover releases them in this same decision) are free to the
+        // jobs ranked above it, as they will be on the next decision, unless this decision marks them Failed: the plan
+        // must be the one the next decision would make, or deciding again would undo it.
+        var failing = driveWrites.OfType<MarkDriveFailed>().Select(a => a.Drive).ToHashSet(StringComparer.Ordinal);
+        var unheld = cluster.Drives
+            .Where(d => DriveArbiter.IsUsable(d) && !failing.Contains(d.Metadata.Name!))
+            .Where(d => d.Status?.Holder is null || (DriveArbiter.IsHeldBy(d, Job) && !mine.Contains(d.Metadata.Name!)))
+            .Select(d => d.Metadata.Name!)
+            .ToHashSet(StringComparer.Ordinal);
         var key = DriveArbiter.PlanKey(Job);
         IReadOnlyList<string>? chosen = null;
 
