@@ -25,6 +25,7 @@ public static class ChaosRunner
         FaultKind.DrainNode,
         FaultKind.RestartApiServer, FaultKind.RestartApiServer,
         FaultKind.KillOperatorLeader, FaultKind.KillOperatorLeader,
+        FaultKind.DriveOffline,
     ];
 
     public static async Task<int> RunAsync(ChaosOptions options, CancellationToken cancellationToken)
@@ -75,9 +76,12 @@ public static class ChaosRunner
                 var fault = await cluster.FaultAsync(kind, target, ct);
                 var injected = time.GetTimestamp();
                 var bytesBefore = before.Status.Progress?.Epoch == before.Epoch ? before.Status.Progress.BytesDone : 0;
+
+                // The old epoch may stream on for a moment after its drive went away; only the next epoch counts.
+                var mustMove = FaultNames.TargetsDrive(kind);
                 var resumed = await history.WaitForAsync(
                     v => BackupStory.IsDone(v) || (v.Phase == BackupPhase.Running && v.Status.Progress is { } p && p.Epoch == v.Epoch
-                        && (v.Epoch > before.Epoch ? p.BytesDone > (v.Status.ResumeFrom?.BytesDone ?? 0) : p.BytesDone > bytesBefore)),
+                        && (v.Epoch > before.Epoch ? p.BytesDone > (v.Status.ResumeFrom?.BytesDone ?? 0) : !mustMove && p.BytesDone > bytesBefore)),
                     options.ResumeTimeout, $"streaming after fault {i} ({fault.Name} {target})", ct);
                 var took = time.GetElapsedTime(injected);
                 var result = new ChaosFault(i, fault, before.Epoch, before.Node, bytesBefore, took, resumed.Epoch, resumed.Node);
@@ -118,6 +122,10 @@ public static class ChaosRunner
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chaos: fault_to_resume_p50_s {Percentile(resumeTimes, 0.5):F1} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chaos: fault_to_resume_p95_s {Percentile(resumeTimes, 0.95):F1} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chaos: fault_to_resume_max_s {resumeTimes.DefaultIfEmpty(0).Max():F1} s"));
+        // Without redundancy a lost drive takes the backup's earlier segments with it: the job starts over elsewhere.
+        var driveLosses = results.Where(r => FaultNames.TargetsDrive(r.Fault.Kind) && r.EpochAfter > r.EpochBefore).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"chaos: drive_losses {driveLosses.Count}, restarted from the start, {driveLosses.Sum(r => r.BytesBefore)} bytes streamed before them discarded"));
         Console.WriteLine($"chaos: single_writer {(violations.Count == 0 ? "yes" : "NO")}");
         Console.WriteLine($"chaos: restore {(restore.Identical ? "byte-identical" : "DIFFERS")} ({restore.Restored.Files} files, SHA-256 and metadata)");
         foreach (var line in restore.Differences.Take(20).Concat(violations))
