@@ -64,6 +64,16 @@ public sealed class EmbeddedApiServer : IAsyncDisposable
         var built = builder.Build();
         var handler = new ApiRequestHandler(Resources, options, () => BaseAddress.Authority);
         built.UseWebSockets();
+        if (options.RequestObserver is { } observe)
+        {
+            built.Use((context, next) =>
+            {
+                var request = context.Request;
+                observe(new ApiRequestRecord(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.Headers.UserAgent.ToString()));
+                return next(context);
+            });
+        }
+
         built.Run(handler.HandleAsync);
         await built.StartAsync(cancellationToken);
         app = built;

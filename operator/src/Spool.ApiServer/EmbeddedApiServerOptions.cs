@@ -37,4 +37,10 @@ public sealed record EmbeddedApiServerOptions
 
     /// <summary>Optional handler for pods/log; without one, log answers 501 NotImplemented.</summary>
     public IPodLogHandler? PodLogHandler { get; init; }
+
+    /// <summary>
+    /// Called for every request as it arrives, before it is handled (watches included), on the request's thread;
+    /// it must be fast and must not throw. Benchmarks count a client's requests with it.
+    /// </summary>
+    public Action<ApiRequestRecord>? RequestObserver { get; init; }
 }

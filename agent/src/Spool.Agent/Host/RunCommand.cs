@@ -79,6 +79,8 @@ public static class RunCommand
                 return 2;
             }
 
+            // A User-Agent of its own names the agent's writes (field manager) and requests apart from the operator's.
+            configuration = configuration with { UserAgent = "spool-agent/" + Version };
             return await RunAsync(options, configuration, TimeProvider.System, Console.Out, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -141,4 +143,9 @@ public static class RunCommand
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string Version =>
+        (typeof(RunCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false) is [System.Reflection.AssemblyInformationalVersionAttribute attribute]
+            ? attribute.InformationalVersion
+            : "0.0.0").Split('+')[0];
 }

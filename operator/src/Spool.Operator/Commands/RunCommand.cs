@@ -36,12 +36,14 @@ public static class RunCommand
         var maxStreams = new Option<int>("--max-streams-per-node") { Description = "Running jobs per node, over all jobs", DefaultValueFactory = _ => 4 };
         var mounterImage = new Option<string>("--mounter-image") { Description = "Image of the mounter pod for idle volumes (spec.mountWhenIdle)", DefaultValueFactory = _ => "registry.k8s.io/pause:3.10" };
         var csiSnapshots = new Option<bool>("--csi-snapshots") { Description = "Watch snapshot.storage.k8s.io/v1 VolumeSnapshots and start the clones of CSISnapshot jobs; false on a cluster without that API (CSISnapshot jobs are then refused)", DefaultValueFactory = _ => true };
+        var qps = new Option<double>("--kube-api-qps") { Description = "Steady rate of requests to the API server per second (client-side limit); 0 disables the limit", DefaultValueFactory = _ => 50 };
+        var burst = new Option<int>("--kube-api-burst") { Description = "Requests allowed at once above --kube-api-qps", DefaultValueFactory = _ => 100 };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Debug logs" };
 
         var command = new Command("run", "Run the operator: place jobs on their volumes' owner nodes, arbitrate drives, fail over, fence stale writers")
         {
             kubeconfig, context, ns, agentNamespace, identity, leaderElect, leaseDuration, renewDeadline, retryPeriod,
-            healthPort, metricsPort, logFormat, workers, maxStreams, mounterImage, csiSnapshots, verbose,
+            healthPort, metricsPort, logFormat, workers, maxStreams, mounterImage, csiSnapshots, qps, burst, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,12 +81,24 @@ public static class RunCommand
                 return 3;
             }
 
+            // A User-Agent of its own names the operator's writes (field manager) and requests apart from the agents'.
+            configuration = configuration with
+            {
+                Qps = Math.Max(0, parse.GetValue(qps)),
+                Burst = Math.Max(1, parse.GetValue(burst)),
+                UserAgent = "spool-operator/" + Version,
+            };
             using var client = new KubernetesClient(configuration, loggers.CreateLogger("Spool.Kube.Client"));
             var host = new OperatorHost(options, loggers, TimeProvider.System);
             return await host.RunAsync(client, cancellationToken);
         });
         return command;
     }
+
+    private static string Version =>
+        (typeof(RunCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false) is [System.Reflection.AssemblyInformationalVersionAttribute attribute]
+            ? attribute.InformationalVersion
+            : "0.0.0").Split('+')[0];
 
     public static ILoggerFactory CreateLoggers(string format, LogLevel level) => LoggerFactory.Create(builder =>
     {
