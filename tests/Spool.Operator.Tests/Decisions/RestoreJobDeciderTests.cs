@@ -76,6 +76,22 @@ public sealed class RestoreJobDeciderTests
         Written(RestoreJobDecider.Decide(Observe(Restore(target: new RestoreTarget { NodePath = new NodePathTarget { Node = "n1", Path = "/srv/restore" } })))).Node.Should().Be("n1");
     }
 
+    [Test]
+    public void A_target_nothing_mounts_is_mounted_on_the_placement_s_node_when_one_is_named_and_waits_while_that_node_cannot_run_it()
+    {
+        var named = RestoreJobDecider.Decide(Observe(Restore(placement: new RestorePlacement { NodeName = "n3" }), pods: []));
+        named.OfType<CreateMounterPod>().Single().Pod.Spec.NodeName.Should().Be("n3");
+
+        var any = RestoreJobDecider.Decide(Observe(Restore(), pods: []));
+        any.OfType<CreateMounterPod>().Single().Pod.Spec.NodeName.Should().Be("n1", "without a named node the least loaded node that reaches the drives");
+
+        var down = RestoreJobDecider.Decide(Observe(Restore(placement: new RestorePlacement { NodeName = "n3" }), pods: [], nodes: [Build.Node("n1"), Build.Node("n2"), Build.Node("n3", ready: false)]));
+        down.OfType<CreateMounterPod>().Should().BeEmpty("the mounter goes to the named node or nowhere");
+        var ready = JobConditions.Find(Written(down).Conditions, JobConditions.Ready)!;
+        ready.Reason.Should().Be(Reasons.NoNodeForMounter);
+        ready.Message.Should().Contain("node n3");
+    }
+
     [TestCase("missing", RestoreJobDecider.BackupNotFound, true)]
     [TestCase("running", RestoreJobDecider.BackupNotComplete, false)]
     [TestCase("node mode without a node", BackupJobDecider.InvalidSpec, true)]

@@ -8,6 +8,6 @@ public sealed record RestorePlacement
     [DefaultValue(RestorePlacementMode.WhereTargetRuns)]
     public RestorePlacementMode Mode { get; init; } = RestorePlacementMode.WhereTargetRuns;
 
-    /// <summary>Node for mode Node, and for workloads that do not run anywhere.</summary>
+    /// <summary>Node for mode Node. With WhereTargetRuns: the node whose mounter pod brings up a target that nothing mounts (in a federated restore, where workloads that run nowhere are restored).</summary>
     public string? NodeName { get; init; }
 }

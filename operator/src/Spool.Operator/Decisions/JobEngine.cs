@@ -641,6 +641,7 @@ internal sealed class JobEngine
         // A node that can run a stream now and reaches enough free drives; the least loaded first.
         var demand = frame.Demand;
         var node = cluster.Nodes
+            .Where(n => frame.MounterNode is null || n.Metadata.Name == frame.MounterNode)
             .Where(n => NodeHealth.IsHealthy(cluster, n.Metadata.Name!) && cluster.RunningOn(n.Metadata.Name!) < cluster.Settings.MaxStreamsPerNode && frame.RunHasRoomOn(n.Metadata.Name!))
             .Where(n => demand.Candidates.Select(cluster.FindDrive).Count(d => d is not null && DriveArbiter.IsUsable(d) && DriveArbiter.IsFreeFor(d, Job) && DriveArbiter.Reaches(d, n)) >= demand.Count)
             .OrderBy(n => cluster.RunningOn(n.Metadata.Name!))
@@ -649,7 +650,9 @@ internal sealed class JobEngine
             .FirstOrDefault();
         if (node is null)
         {
-            Wait(status, NoNodeForMounter, $"{frame.Owner.WaitMessage}; no healthy node reaches {demand.Count} free drive(s) of {demand.Description} to mount it on", false, failover, frame.Owner);
+            Wait(status, NoNodeForMounter, frame.MounterNode is { } named
+                ? $"{frame.Owner.WaitMessage}; node {named} (spec.placement.nodeName) is not healthy, runs {cluster.Settings.MaxStreamsPerNode} streams, or does not reach {demand.Count} free drive(s) of {demand.Description}"
+                : $"{frame.Owner.WaitMessage}; no healthy node reaches {demand.Count} free drive(s) of {demand.Description} to mount it on", false, failover, frame.Owner);
             return;
         }
 

@@ -68,6 +68,9 @@ internal sealed record JobFrame
     /// <summary>The job's mounter pod, if one exists.</summary>
     public Pod? MounterPod { get; init; }
 
+    /// <summary>The only node a mounter pod may go to (a restore's spec.placement.nodeName); null: the least loaded node that reaches the drives.</summary>
+    public string? MounterNode { get; init; }
+
     /// <summary>Builds a mounter pod for a node; null when the job must not start one.</summary>
     public Func<string, Pod>? NewMounterPod { get; init; }
 

@@ -6,7 +6,8 @@ namespace Spool.Operator.Decisions;
 
 /// <summary>
 /// Decides what to do with one RestoreJob: resolve the backup, place the restore where the target volume is mounted
-/// now (or on the named node), claim the backup's drives, and apply the same failover rules as a backup.
+/// now (or on the named node), claim the backup's drives, and apply the same failover rules as a backup. A target that
+/// nothing mounts is brought up by a mounter pod, on spec.placement.nodeName when it is set.
 /// </summary>
 public static class RestoreJobDecider
 {
@@ -109,6 +110,7 @@ public static class RestoreJobDecider
             NewMounterPod = claimName is not null && placement.Mode == RestorePlacementMode.WhereTargetRuns && target?.NodePath is null
                 ? node => MounterPods.Build(jobRef, job.ApiVersion ?? SpoolGroup.ApiVersion, claimName, false, node, cluster.Settings.MounterImage)
                 : null,
+            MounterNode = placement.Mode == RestorePlacementMode.WhereTargetRuns && !string.IsNullOrEmpty(placement.NodeName) ? placement.NodeName : null,
             BackupIdBase = BackupJobDecider.BackupIdBase(jobRef),
             Noun = "Restore",
             VolumeNamespace = jobRef.Namespace,
