@@ -111,6 +111,26 @@ public sealed class FailoverComponentTests
     }
 
     [Test]
+    public async Task A_node_clock_an_hour_behind_keeps_its_lease_alive_while_it_renews_and_expires_it_when_it_stops()
+    {
+        // The agent stamps renewTime with its own clock; the operator judges it by when it saw the renewal.
+        await _h.RenewLeaseAsync("n1", 5, skew: TimeSpan.FromHours(-1));
+        await RunningWithCheckpointAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            _h.Time.Advance(TimeSpan.FromSeconds(2));
+            await _h.RenewLeaseAsync("n1", 5, skew: TimeSpan.FromHours(-1));
+        }
+
+        var alive = await _h.GetBackupAsync("nightly");
+        alive.Status!.Phase.Should().Be(BackupPhase.Running);
+        alive.Status.Epoch.Should().Be(1, "a renewing agent is alive whatever its clock says");
+
+        var fenced = await _h.BackupEventuallyAsync("nightly", j => j.Status?.Epoch == 2, "a new epoch after the renewals stopped", TimeSpan.FromMilliseconds(500));
+        fenced.Status!.Attempts![0].Reason.Should().Be(NodeHealth.AgentLeaseExpired);
+    }
+
+    [Test]
     public async Task A_workload_that_moves_takes_the_job_with_it()
     {
         var checkpoint = await RunningWithCheckpointAsync();

@@ -93,12 +93,13 @@ public sealed class OperatorHarness : IAsyncDisposable
         await Client.UpdateStatusAsync(node with { Status = new NodeStatus { Conditions = [new NodeCondition { Type = "Ready", Status = ready ? "True" : "False" }] } });
     }
 
-    /// <summary>Creates or renews the agent Lease of a node at the harness' fake now.</summary>
-    public async Task RenewLeaseAsync(string node, int seconds = 6)
+    /// <summary>Creates or renews the agent Lease of a node at the harness' fake now, as read on a node clock off by <paramref name="skew"/>.</summary>
+    public async Task RenewLeaseAsync(string node, int seconds = 6, TimeSpan skew = default)
     {
         var name = "spool-agent-" + node;
         var existing = await Client.GetAsync<Lease>(name, AgentNamespace);
-        var spec = new LeaseSpec { HolderIdentity = node, LeaseDurationSeconds = seconds, RenewTime = Time.GetUtcNow(), AcquireTime = existing?.Spec.AcquireTime ?? Time.GetUtcNow() };
+        var nodeNow = Time.GetUtcNow() + skew;
+        var spec = new LeaseSpec { HolderIdentity = node, LeaseDurationSeconds = seconds, RenewTime = nodeNow, AcquireTime = existing?.Spec.AcquireTime ?? nodeNow };
         if (existing is null)
         {
             await Client.CreateAsync(new Lease { Metadata = new ObjectMeta { Name = name, Namespace = AgentNamespace }, Spec = spec });

@@ -57,6 +57,7 @@ public sealed class ClusterCache
         });
         Nodes = factory.GetInformer(new InformerOptions<Node>());
         Leases = factory.GetInformer(new InformerOptions<Lease> { Namespace = settings.AgentNamespace });
+        LeaseSightings = new LeaseObservations(time);
 
         // Only with the snapshot API installed: an informer on a missing resource would never sync.
         VolumeSnapshots = settings.CsiSnapshots
@@ -91,6 +92,9 @@ public sealed class ClusterCache
 
     public Informer<Lease> Leases { get; }
 
+    /// <summary>When each agent Lease's renewal was seen, on the operator's clock; fed by the Lease handler and by <see cref="Snapshot"/>.</summary>
+    public LeaseObservations LeaseSightings { get; }
+
     /// <summary>The VolumeSnapshots Spool's agents took (label <c>spool.dev/snapshot-for</c>); null when CSI snapshots are off.</summary>
     public Informer<VolumeSnapshot>? VolumeSnapshots { get; }
 
@@ -117,6 +121,7 @@ public sealed class ClusterCache
     {
         var drives = ListDrives();
         var nodes = Nodes.Store.List();
+        var leases = Leases.Store.List();
         var running = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
@@ -134,7 +139,8 @@ public sealed class ClusterCache
         {
             Drives = drives,
             Nodes = nodes,
-            AgentLeases = Leases.Store.List(),
+            AgentLeases = leases,
+            AgentLeaseRenewalsSeen = LeaseSightings.SeenRenewals(leases),
             RunningPerNode = running,
             Queue = Queue(drives, nodes),
             Now = _time.GetUtcNow(),

@@ -377,24 +377,29 @@ public sealed class SpoolControllers : IAsyncDisposable
         }));
         _handlers.Add(Cache.Leases.AddHandler(new ResourceEventHandler<Lease>
         {
-            OnAdd = l => EnqueueNode(ClusterCache.LeaseNode(l, Cache.Settings)),
+            OnAdd = l =>
+            {
+                Cache.LeaseSightings.Observe(l, Cache.Settings.DefaultAgentLeaseDuration);
+                EnqueueNode(ClusterCache.LeaseNode(l, Cache.Settings));
+            },
             OnUpdate = (old, now) =>
             {
                 // Renewals of a live lease change nothing for placement; a lease coming back or changing hands does.
-                var at = _time.GetUtcNow();
-                if (Valid(old, at) != Valid(now, at) || old.Spec.HolderIdentity != now.Spec.HolderIdentity)
+                var cameBack = Cache.LeaseSightings.Observe(now, Cache.Settings.DefaultAgentLeaseDuration);
+                if (cameBack || old.Spec.HolderIdentity != now.Spec.HolderIdentity)
                 {
                     EnqueueNode(ClusterCache.LeaseNode(now, Cache.Settings));
                 }
             },
-            OnDelete = l => EnqueueNode(ClusterCache.LeaseNode(l, Cache.Settings)),
+            OnDelete = l =>
+            {
+                Cache.LeaseSightings.Forget(l);
+                EnqueueNode(ClusterCache.LeaseNode(l, Cache.Settings));
+            },
         }));
     }
 
     private static bool IsFinished(BackupPhase? phase) => phase is BackupPhase.Succeeded or BackupPhase.Failed or BackupPhase.PartiallySucceeded;
-
-    private static bool Valid(Lease lease, DateTimeOffset now) =>
-        (lease.Spec.RenewTime ?? lease.Spec.AcquireTime) is { } renewed && renewed + TimeSpan.FromSeconds(lease.Spec.LeaseDurationSeconds ?? 6) > now;
 
     /// <summary>A job that left Running frees a stream slot on its node; a finished or deleted one frees its drives.</summary>
     private void JobChanged(string? wasRunningOn, bool isRunning, string key, bool finished)

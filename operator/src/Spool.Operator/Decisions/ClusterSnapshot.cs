@@ -13,6 +13,12 @@ public sealed record ClusterSnapshot
     /// <summary>The agents' Leases <c>spool-agent-&lt;node&gt;</c>.</summary>
     public IReadOnlyList<Lease> AgentLeases { get; init; } = [];
 
+    /// <summary>
+    /// Agent Lease name to when the operator first saw its current renewTime, on the operator's clock. A Lease missing
+    /// here is judged by its renewTime (pure decisions in tests, which share one clock).
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> AgentLeaseRenewalsSeen { get; init; } = new Dictionary<string, DateTimeOffset>();
+
     /// <summary>Jobs in phase Running per node, not counting the job being decided.</summary>
     public IReadOnlyDictionary<string, int> RunningPerNode { get; init; } = new Dictionary<string, int>();
 

@@ -42,7 +42,10 @@ public static class NodeHealth
     public static bool IsReady(Node node) =>
         node.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
-    /// <summary>renewTime (or acquireTime) plus leaseDurationSeconds; null when the Lease is missing or was never renewed.</summary>
+    /// <summary>
+    /// When the operator saw the current renewTime (or acquireTime) appear, plus leaseDurationSeconds; null when the
+    /// Lease is missing or was never renewed. The agent's own timestamp is used only when no sighting is recorded.
+    /// </summary>
     public static DateTimeOffset? LeaseExpiry(ClusterSnapshot cluster, string node)
     {
         var lease = cluster.FindAgentLease(node);
@@ -50,6 +53,11 @@ public static class NodeHealth
         if (lease is null || renewed is null)
         {
             return null;
+        }
+
+        if (cluster.AgentLeaseRenewalsSeen.TryGetValue(lease.Metadata.Name ?? "", out var seen))
+        {
+            renewed = seen;
         }
 
         var duration = lease.Spec.LeaseDurationSeconds is { } seconds && seconds > 0
