@@ -31,7 +31,7 @@ public sealed class ExampleTests
     {
         ExampleFiles().Should().Contain([
             "tapedrives.yaml", "tapedrive-tape.yaml", "backupjob.yaml", "backupjob-parity.yaml", "backupjob-federated.yaml",
-            "backupjob-replica.yaml", "backupjob-encrypted.yaml", "restorejob.yaml", "restorejob-newclaim.yaml"]);
+            "backupjob-replica.yaml", "backupjob-encrypted.yaml", "restorejob.yaml", "restorejob-newclaim.yaml", "restorejob-federated.yaml"]);
         InvalidFiles().Should().HaveCountGreaterThanOrEqualTo(4);
     }
 

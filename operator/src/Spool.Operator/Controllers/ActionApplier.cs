@@ -99,6 +99,15 @@ public sealed class ActionApplier
                         await CreateIgnoringExistingAsync(child.Job, cancellationToken);
                         _logger.LogInformation("Created child job job={Job} parent={Parent}", $"{child.Job.Metadata.Namespace}/{child.Job.Metadata.Name}", child.Job.Metadata.Annotations?.GetValueOrDefault(FederatedBackupDecider.ParentAnnotation) ?? "");
                         break;
+                    case CreateRestoreJob child:
+                        await CreateIgnoringExistingAsync(child.Job, cancellationToken);
+                        _logger.LogInformation("Created child restore job={Job} parent={Parent}", $"{child.Job.Metadata.Namespace}/{child.Job.Metadata.Name}", child.Job.Metadata.Annotations?.GetValueOrDefault(FederatedBackupDecider.ParentAnnotation) ?? "");
+                        break;
+                    case DeleteRestoreJob delete:
+                        var deleted = await _client.DeleteAsync<RestoreJob>(delete.Name, delete.Namespace, new DeleteOptions { PropagationPolicy = "Background", PreconditionUid = delete.Uid }, cancellationToken);
+                        Count(RestoreJob.KindValue, "delete");
+                        _logger.LogWarning("Stopped child restore job={Job} reason={Reason} existed={Existed}", $"{delete.Namespace}/{delete.Name}", delete.Reason, deleted);
+                        break;
                     case CreateClaim claim:
                         await CreateIgnoringExistingAsync(claim.Claim, cancellationToken);
                         break;

@@ -246,6 +246,30 @@ public sealed class ClusterCache
         };
     }
 
+    /// <summary>The federated BackupJob a RestoreJob names in its namespace, if it exists; null for any other source.</summary>
+    public BackupJob? NamedBackup(RestoreJob job) =>
+        job.Spec.Source.BackupJob is { } name ? GetBackupJob(ObjectKey.Of(job.Metadata.Namespace ?? "default", name)) : null;
+
+    public FederatedRestoreObservation ObserveFederatedRestore(RestoreJob job, BackupJob? run)
+    {
+        // The run's volumes live in its namespace, or in any namespace with allNamespaces.
+        var namespaces = (run?.Status?.Volumes ?? []).Select(v => v.Namespace)
+            .Concat((job.Status?.Workloads ?? []).Select(w => w.Namespace))
+            .ToHashSet(StringComparer.Ordinal);
+        return new FederatedRestoreObservation
+        {
+            Job = job,
+            Run = run,
+            RunChildren = run?.Metadata.Uid is { } runUid ? BackupJobs.Store.ByIndex(JobIndexes.Parent, runUid).Select(c => GetBackupJob(ObjectKey.Of(c)) ?? c).ToList() : [],
+            Children = job.Metadata.Uid is { } uid ? RestoreJobs.Store.ByIndex(JobIndexes.Parent, uid).Select(c => GetRestoreJob(ObjectKey.Of(c)) ?? c).ToList() : [],
+            Claims = Claims.Store.List().Where(c => namespaces.Contains(c.Metadata.Namespace ?? "")).ToList(),
+            Pods = namespaces.SelectMany(n => Pods.Store.ByIndex(PodNamespaceIndex, n)).ToList(),
+            Volumes = Volumes.Store.List(),
+            Attachments = Attachments.Store.List(),
+            Cluster = Snapshot(RestoreJobDecider.RefOf(job), null),
+        };
+    }
+
     public TapeDriveObservation ObserveDrive(TapeDrive drive)
     {
         HolderJob? holder = null;

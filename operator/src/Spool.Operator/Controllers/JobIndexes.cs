@@ -26,7 +26,7 @@ public static class JobIndexes
 
     public const string QueuedValue = "queued";
 
-    /// <summary>Uid of the federated parent of a child job.</summary>
+    /// <summary>Uid of the federated parent of a child job (BackupJob or RestoreJob).</summary>
     public const string Parent = "parent";
 
     /// <summary>"active" for federated jobs that have not finished, woken by pod and claim events in their scope.</summary>
@@ -50,7 +50,11 @@ public static class JobIndexes
 
     public static IReadOnlyDictionary<string, Func<RestoreJob, IEnumerable<string>>> ForRestores() => new Dictionary<string, Func<RestoreJob, IEnumerable<string>>>
     {
-        [Claim] = j => (j.Spec.Target?.PersistentVolumeClaim ?? j.Spec.Target?.NewClaim?.Name) is { } c ? [$"{j.Metadata.Namespace}/{c}"] : [],
+        // A federated restore's workloads: a pod starting or stopping on one of them may release or stop its restore.
+        [Claim] = j => (j.Spec.Target?.PersistentVolumeClaim ?? j.Spec.Target?.NewClaim?.Name) is { } c ? [$"{j.Metadata.Namespace}/{c}"]
+            : j.Status?.Workloads is { } workloads && !FederatedRestoreDecider.IsTerminal(j.Status.Phase) ? workloads.Select(w => $"{w.Namespace}/{w.PersistentVolumeClaim}").Distinct(StringComparer.Ordinal)
+            : [],
+        [Parent] = j => j.Metadata.Annotations?.GetValueOrDefault(FederatedBackupDecider.ParentUidAnnotation) is { Length: > 0 } uid ? [uid] : [],
         [RunningNode] = j => j.Status is { Phase: RestorePhase.Running, Node: { } n } ? [n] : [],
         [WaitingNode] = j => j.Status is { Phase: RestorePhase.Waiting or RestorePhase.Pending, Target.Node: { } n } ? [n] : [],
         [Queued] = j => j.Status?.Phase == RestorePhase.Waiting && j.Metadata.DeletionTimestamp is null && IsQueued(j.Status.Conditions) ? [QueuedValue] : [],

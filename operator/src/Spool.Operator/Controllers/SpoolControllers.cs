@@ -177,7 +177,10 @@ public sealed class SpoolControllers : IAsyncDisposable
             return ReconcileResult.Done;
         }
 
-        var actions = RestoreJobDecider.Decide(Cache.ObserveRestore(job));
+        var named = Cache.NamedBackup(job);
+        var actions = FederatedRestoreDecider.IsFederated(job, named)
+            ? FederatedRestoreDecider.Decide(Cache.ObserveFederatedRestore(job, named))
+            : RestoreJobDecider.Decide(Cache.ObserveRestore(job));
         return await Applier.ApplyAsync(actions, cancellationToken);
     }
 
@@ -237,15 +240,21 @@ public sealed class SpoolControllers : IAsyncDisposable
         }));
         _handlers.Add(Cache.RestoreJobs.AddHandler(new ResourceEventHandler<RestoreJob>
         {
-            OnAdd = j => _restoreQueue.Add(ObjectKey.Of(j)),
+            OnAdd = j =>
+            {
+                _restoreQueue.Add(ObjectKey.Of(j));
+                EnqueueRestoreParent(j);
+            },
             OnUpdate = (old, now) =>
             {
                 _restoreQueue.Add(ObjectKey.Of(now));
+                EnqueueRestoreParent(now);
                 JobChanged(old.Status?.Phase == RestorePhase.Running ? old.Status.Node : null, now.Status?.Phase == RestorePhase.Running, ObjectKey.Of(now), now.Status?.Phase is RestorePhase.Succeeded or RestorePhase.Failed or RestorePhase.PartiallySucceeded || now.Metadata.DeletionTimestamp is not null);
             },
             OnDelete = j =>
             {
                 _restoreQueue.Add(ObjectKey.Of(j));
+                EnqueueRestoreParent(j);
                 JobChanged(j.Status?.Phase == RestorePhase.Running ? j.Status.Node : null, false, ObjectKey.Of(j), true);
             },
             OnDeleteFinalStateUnknown = t => _restoreQueue.Add(t.Key),
@@ -464,6 +473,15 @@ public sealed class SpoolControllers : IAsyncDisposable
         if (job.Metadata.Annotations?.GetValueOrDefault(FederatedBackupDecider.ParentAnnotation) is { Length: > 0 } parent)
         {
             _backupQueue.Add(parent);
+        }
+    }
+
+    /// <summary>A child restore's change is its federated restore's business.</summary>
+    private void EnqueueRestoreParent(RestoreJob job)
+    {
+        if (job.Metadata.Annotations?.GetValueOrDefault(FederatedBackupDecider.ParentAnnotation) is { Length: > 0 } parent)
+        {
+            _restoreQueue.Add(parent);
         }
     }
 
