@@ -6,5 +6,6 @@ var root = new RootCommand("spool-operator: places Spool backup and restore jobs
 // Commands of the operator host (`run`) are registered here, beside the build-time tools.
 root.Add(RunCommand.Create());
 root.Add(GenerateCrdsCommand.Create());
+root.Add(DigestCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

@@ -133,6 +133,25 @@ public sealed class FederatedRestoreComponentTests
         JobConditions.Find(parent.Status.Conditions, JobConditions.Ready)!.Message.Should().Contain("apps/a");
     }
 
+    [Test]
+    public async Task The_digest_reads_each_workload_s_node_state_and_last_backup_from_the_api_server()
+    {
+        await _h.Client.DeleteAsync<PersistentVolumeClaim>("b", Ns);
+        using var json = new StringWriter();
+        await Spool.Operator.Commands.DigestCommand.WriteAsync(_h.Client, Ns, "nightly", "json", json, CancellationToken.None);
+
+        var rows = KubeJson.Deserialize<List<Spool.Operator.Digest.DigestRow>>(json.ToString())!;
+        rows.Select(r => (r.Claim, string.Join(",", r.Nodes), r.State, r.LastBackupJob, r.Run)).Should().Equal(
+            ("a", "n1", "Running", "nightly-000-a", "apps/nightly"),
+            ("b", "n2", "Missing", "nightly-001-b", "apps/nightly"),
+            ("c", "", "NotRunning", "nightly-002-c", "apps/nightly"));
+        rows.Should().OnlyContain(r => r.LastBackupTime != null);
+
+        using var table = new StringWriter();
+        await Spool.Operator.Commands.DigestCommand.WriteAsync(_h.Client, null, null, "table", table, CancellationToken.None);
+        table.ToString().Should().StartWith("NAMESPACE").And.MatchRegex("apps +a-0 +a +n1 +Running +");
+    }
+
     /// <summary>A federated run that finished before the operator started: the parent, and one succeeded child per claim.</summary>
     private async Task CreateFinishedRunAsync(IReadOnlyList<string> claims)
     {
