@@ -28,6 +28,9 @@ public abstract class ClusterScenario
     /// <summary>TapeDrives td-0 … td-(n-1) the cluster starts with.</summary>
     protected virtual int DriveCount => 2;
 
+    /// <summary>Per drive index, the nodes that reach it; null (the default) for every node.</summary>
+    protected virtual Func<int, IReadOnlyList<string>?>? DriveNodes => null;
+
     [SetUp]
     public async Task StartClusterAsync()
     {
@@ -37,6 +40,7 @@ public abstract class ClusterScenario
             Directory = directory,
             Nodes = 3,
             Drives = DriveCount,
+            DriveNodes = DriveNodes,
             AgentCpuLimit = EndToEndSettings.AgentCpuLimit,
         }, Token);
         Story = new BackupStory(Cluster);
@@ -76,8 +80,8 @@ public abstract class ClusterScenario
         }
     }
 
-    protected async Task<(WorkloadSpec Workload, TreeManifest Source)> WorkloadAsync(string name, int seed, string? preferredNode = null) =>
-        await Story.PrepareWorkloadAsync(new WorkloadSpec(name, Namespace, "1Gi", preferredNode), EndToEndSettings.DataBytes, seed, Token);
+    protected async Task<(WorkloadSpec Workload, TreeManifest Source)> WorkloadAsync(string name, int seed, string? preferredNode = null, long bytes = EndToEndSettings.DataBytes) =>
+        await Story.PrepareWorkloadAsync(new WorkloadSpec(name, Namespace, "1Gi", preferredNode), bytes, seed, Token);
 
     protected async Task<JobHistory> BackupAsync(WorkloadSpec workload, string name)
     {

@@ -307,6 +307,29 @@ public sealed class DevCluster : IAsyncDisposable
         return await WaitForWorkloadPodAsync(spec, _ => true, timeout, cancellationToken);
     }
 
+    /// <summary>
+    /// Reschedules the workload onto <paramref name="node"/> while every node stays healthy, as a rollout or a descheduler
+    /// would: its pod is deleted and created again there (same name, new uid, the volume mounted at a new path).
+    /// </summary>
+    public async Task<Pod> MoveWorkloadAsync(WorkloadSpec spec, string node, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!nodes.ContainsKey(node))
+        {
+            throw new ArgumentException($"no node {node}: one of {string.Join(", ", NodeNames)}", nameof(node));
+        }
+
+        var moved = spec with { PreferredNode = node };
+        WorkloadController.Register(moved);
+        var pods = await Client.ListAsync<Pod>(spec.Namespace, new ListOptions { LabelSelector = $"{WorkloadController.WorkloadLabel}={spec.Name}" }, cancellationToken);
+        foreach (var pod in pods.Items.Where(p => p.Spec.NodeName != node))
+        {
+            await Client.DeleteAsync<Pod>(pod.Metadata.Name!, pod.Metadata.Namespace, new Kube.DeleteOptions { GracePeriodSeconds = 0 }, cancellationToken);
+            Log.Info("Moving workload", ("workload", $"{spec.Namespace}/{spec.Name}"), ("from", pod.Spec.NodeName), ("to", node));
+        }
+
+        return await WaitForWorkloadPodAsync(moved, p => p.Spec.NodeName == node, timeout, cancellationToken);
+    }
+
     /// <summary>The shared data directory of the workload's volume.</summary>
     public string WorkloadDataPath(WorkloadSpec spec) => Layout.VolumeData(spec.VolumeName);
 

@@ -58,7 +58,11 @@ public sealed class BackupStory
         return await RunRestoreAsync(restore, source, target, timeout, cancellationToken);
     }
 
-    public async Task<RestoreOutcome> RunRestoreAsync(RestoreJob restore, TreeManifest source, WorkloadSpec target, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<RestoreOutcome> RunRestoreAsync(RestoreJob restore, TreeManifest source, WorkloadSpec target, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunRestoreAsync(restore, source, cluster.WorkloadDataPath(target), timeout, cancellationToken);
+
+    /// <summary>Runs the RestoreJob to success and compares what <paramref name="restoredDirectory"/> then holds with the source manifest.</summary>
+    public async Task<RestoreOutcome> RunRestoreAsync(RestoreJob restore, TreeManifest source, string restoredDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Time.GetTimestamp();
         var ns = restore.Metadata.Namespace!;
@@ -76,7 +80,7 @@ public sealed class BackupStory
             return last?.Status?.Phase is RestorePhase.Succeeded;
         }, timeout, $"RestoreJob {ns}/{name} to succeed", Time, cancellationToken, TimeSpan.FromMilliseconds(250));
         var duration = Time.GetElapsedTime(started);
-        var restored = await Task.Run(() => TreeManifest.Of(cluster.WorkloadDataPath(target)), cancellationToken);
+        var restored = await Task.Run(() => TreeManifest.Of(restoredDirectory), cancellationToken);
         return new RestoreOutcome(name, last?.Status?.Node, duration, restored, source.Compare(restored));
     }
 

@@ -6,7 +6,7 @@ using Spool.ApiServer;
 namespace Spool.DevCluster.Scenario;
 
 /// <summary>
-/// BackupJobs and RestoreJobs built from the files in examples/ (backupjob.yaml, restorejob.yaml), adjusted to the
+/// BackupJobs and RestoreJobs built from the files in examples/ (backupjob.yaml, backupjob-federated.yaml, restorejob.yaml), adjusted to the
 /// scenario: name, claim, checkpoint interval, compression. Starting from the examples keeps them honest: if an example
 /// stops being valid, the demo and the end-to-end suite fail.
 /// </summary>
@@ -27,6 +27,18 @@ public static class JobTemplates
         }
 
         return KubeJson.Deserialize<BackupJob>(json.ToJsonString()) ?? throw new InvalidOperationException("examples/backupjob.yaml is empty");
+    }
+
+    /// <summary>A federated BackupJob from examples/backupjob-federated.yaml: its selector, one stream per node, with the scenario's checkpoints.</summary>
+    public static BackupJob FederatedBackup(RepositoryLayout repository, string @namespace, string name, long intervalBytes, int intervalSeconds)
+    {
+        var json = Load(repository, "backupjob-federated.yaml");
+        var metadata = (JsonObject)json["metadata"]!;
+        metadata["name"] = name;
+        metadata["namespace"] = @namespace;
+        var spec = (JsonObject)json["spec"]!;
+        spec["checkpoint"] = new JsonObject { ["intervalBytes"] = intervalBytes, ["intervalSeconds"] = intervalSeconds };
+        return KubeJson.Deserialize<BackupJob>(json.ToJsonString()) ?? throw new InvalidOperationException("examples/backupjob-federated.yaml is empty");
     }
 
     public static RestoreJob Restore(RepositoryLayout repository, string @namespace, string name, string backupJob, string targetClaim)
