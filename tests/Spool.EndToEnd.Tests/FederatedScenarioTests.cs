@@ -82,7 +82,7 @@ public sealed class FederatedScenarioTests : ClusterScenario
         movedPods.Select(p => p.Spec.NodeName).Should().Equal(moves.FinishedNode, moves.BusyNode);
 
         var seen = await history.WaitForAsync(
-            v => v.Status.Volumes!.Single(t => TaskKey(t) == moves.Missed).Message?.Contains($"after the pass over {moves.FinishedNode} ended", StringComparison.Ordinal) == true
+            v => v.Status.Volumes!.Single(t => TaskKey(t) == moves.Missed).Message?.StartsWith($"moved from {moves.BusyNode} to {moves.FinishedNode} after the pass over {moves.FinishedNode} ended", StringComparison.Ordinal) == true
                 && v.Status.Volumes!.Single(t => TaskKey(t) == moves.Followed) is { Job: null, Node: var node } && node == moves.BusyNode,
             EndToEndSettings.BackupTimeout,
             "the run to see both moves: one left for the end-of-run check, one following its workload",

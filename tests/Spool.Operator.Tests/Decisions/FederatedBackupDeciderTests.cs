@@ -135,6 +135,55 @@ public sealed class FederatedBackupDeciderTests
         world.Status.Phase.Should().Be(BackupPhase.Succeeded);
     }
 
+    [Test]
+    public void A_pod_recreated_on_the_same_node_before_its_turn_has_not_moved_and_is_captured_in_the_pass()
+    {
+        // n0: a, b ; n1: c
+        var world = new FederatedWorld([("a", "n0"), ("b", "n0"), ("c", "n1")]);
+        world.Step();
+        var names = world.Status.Volumes!.ToDictionary(v => v.PersistentVolumeClaim, v => v.Order);
+        string Child(string claim) => FederatedBackupDecider.ChildName("nightly", names[claim], claim, false);
+
+        // b's pod is deleted (a restart, an eviction) while a runs, and is not back before a finishes.
+        world.Pods.RemoveAll(p => p.Spec.Volumes![0].PersistentVolumeClaim!.ClaimName == "b");
+        world.Step().Should().BeEmpty();
+        var waiting = world.Status.Volumes!.Single(v => v.PersistentVolumeClaim == "b");
+        waiting.Job.Should().BeNull();
+        waiting.Node.Should().Be("n0", "the task keeps the node its workload was last seen on");
+        waiting.Message.Should().NotBeNullOrEmpty("it says why it waits");
+        world.Finish(Child("a"));
+        world.Step().Should().BeEmpty("b's volume is mounted nowhere");
+
+        world.Move("b", "n0");
+        world.Step().Select(c => c.Spec.Source.PersistentVolumeClaim).Should().Equal(["b"], "a pod back on the same node did not move: its task is released in the pass");
+        world.Finish(Child("b"));
+        world.Finish(Child("c"));
+        world.Step();
+        world.Step();
+
+        world.Status.Phase.Should().Be(BackupPhase.Succeeded);
+        world.Status.Verification!.Missed.Should().BeEmpty();
+        world.Status.Verification.Captured.Should().Equal(["apps/a", "apps/b", "apps/c"]);
+    }
+
+    [Test]
+    public void A_move_that_passes_through_no_node_is_named_from_the_node_it_left()
+    {
+        // n0: a, b ; n1: c
+        var world = new FederatedWorld([("a", "n0"), ("b", "n0"), ("c", "n1")]);
+        world.Step();
+        var names = world.Status.Volumes!.ToDictionary(v => v.PersistentVolumeClaim, v => v.Order);
+        world.Finish(FederatedBackupDecider.ChildName("nightly", names["c"], "c", false));
+        world.Step();
+
+        // b's pod is deleted, observed gone, then created on n1, whose pass has ended.
+        world.Pods.RemoveAll(p => p.Spec.Volumes![0].PersistentVolumeClaim!.ClaimName == "b");
+        world.Step();
+        world.Move("b", "n1");
+        world.Step().Should().BeEmpty();
+        world.Status.Volumes!.Single(v => v.PersistentVolumeClaim == "b").Message.Should().Be("moved from n0 to n1 after the pass over n1 ended; the end-of-run check backs it up");
+    }
+
     [TestCase(true, BackupPhase.PartiallySucceeded)]
     [TestCase(false, BackupPhase.Failed)]
     public void A_volume_that_fails_again_in_the_check_ends_the_run_partial_or_failed_per_spec(bool allowPartial, BackupPhase expected)

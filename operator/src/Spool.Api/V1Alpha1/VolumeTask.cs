@@ -15,7 +15,7 @@ public sealed record VolumeTask
     /// <summary>The child BackupJob doing the work.</summary>
     public string? Job { get; init; }
 
-    /// <summary>Node that owns the volume for this task.</summary>
+    /// <summary>Node that owns the volume for this task; while no pod mounts the volume, the node it was last seen on.</summary>
     public string? Node { get; init; }
 
     /// <summary>Drive the task writes to.</summary>

@@ -257,7 +257,9 @@ public static class FederatedBackupDecider
             {
                 if (!job.Spec.MountWhenIdle || !volume.Owner.NeedsMounter)
                 {
-                    tasks[i] = task with { Node = null, Message = volume.Owner.WaitMessage };
+                    // The task keeps the node it was last seen on: a pod that is recreated there (a restart, an
+                    // eviction that lands on the same node) has not moved, and a real move is named from where it left.
+                    tasks[i] = task with { Message = volume.Owner.WaitMessage };
                     continue;
                 }
             }
