@@ -152,21 +152,29 @@ public sealed class FederatedScenarioTests : ClusterScenario
             drive.Should().Be($"td-{task.Node![^1] - '1'}", $"{task.Job} ran on {task.Node}, which reaches only that drive");
         }
 
-        // Every volume's backup, restored onto the node where its workload runs now, next to the live volume.
+        // Every volume's backup, restored onto the node where its workload runs now, next to the live volume: the nodes
+        // side by side, each node's restores one after the other on its one drive.
         var restoring = Time.GetTimestamp();
-        var outcomes = await Task.WhenAll(tasks.Values.Select(async task =>
+        var perNode = await Task.WhenAll(tasks.Values.GroupBy(t => t.Node!, StringComparer.Ordinal).Select(async group =>
         {
-            var (workload, source) = workloads[TaskKey(task)];
-            var pod = await WorkloadPodAsync(workload);
-            var path = Path.Combine(Cluster.Layout.Root, "restored", task.PersistentVolumeClaim);
-            var restore = JobTemplates.Restore(Cluster.Repository, Namespace, task.PersistentVolumeClaim + "-restore", task.Job!, task.PersistentVolumeClaim);
-            restore = restore with
+            var done = new List<(VolumeTask Task, Pod Pod, TreeManifest Source, RestoreOutcome Outcome)>();
+            foreach (var task in group.OrderBy(t => t.Order))
             {
-                Spec = restore.Spec with { Target = new RestoreTarget { NodePath = new NodePathTarget { Node = pod.Spec.NodeName!, Path = path } } },
-            };
-            var outcome = await Story.RunRestoreAsync(restore, source, path, EndToEndSettings.RestoreTimeout, Token);
-            return (Task: task, Pod: pod, Source: source, Outcome: outcome);
+                var (workload, source) = workloads[TaskKey(task)];
+                var pod = await WorkloadPodAsync(workload);
+                var path = Path.Combine(Cluster.Layout.Root, "restored", task.PersistentVolumeClaim);
+                var restore = JobTemplates.Restore(Cluster.Repository, Namespace, task.PersistentVolumeClaim + "-restore", task.Job!, task.PersistentVolumeClaim);
+                restore = restore with
+                {
+                    Spec = restore.Spec with { Target = new RestoreTarget { NodePath = new NodePathTarget { Node = pod.Spec.NodeName!, Path = path } } },
+                };
+                done.Add((task, pod, source, await Story.RunRestoreAsync(restore, source, path, EndToEndSettings.RestoreTimeout, Token)));
+            }
+
+            return done;
         }));
+        var outcomes = perNode.SelectMany(o => o).ToList();
+        outcomes.Should().HaveCount(workloads.Count);
         foreach (var (task, pod, source, outcome) in outcomes)
         {
             outcome.Node.Should().Be(pod.Spec.NodeName, $"the restore of {task.PersistentVolumeClaim} runs on the node named in its target");
@@ -176,7 +184,7 @@ public sealed class FederatedScenarioTests : ClusterScenario
         }
 
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"workloads ready in {preparedIn.TotalSeconds:F1} s; run {final.Phase} in {backedUpIn.TotalSeconds:F1} s; {outcomes.Length} restores identical in {Time.GetElapsedTime(restoring).TotalSeconds:F1} s"));
+            $"workloads ready in {preparedIn.TotalSeconds:F1} s; run {final.Phase} in {backedUpIn.TotalSeconds:F1} s; {outcomes.Count} restores identical in {Time.GetElapsedTime(restoring).TotalSeconds:F1} s"));
     }
 
     /// <summary>Every entry of every drive's catalog ConfigMap, by backup id.</summary>
