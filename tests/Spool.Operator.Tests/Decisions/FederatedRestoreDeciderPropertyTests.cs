@@ -7,7 +7,7 @@ using Spool.Operator.Tests.Support;
 namespace Spool.Operator.Tests.Decisions;
 
 /// <summary>
-/// Properties of whole federated restores in which children start, finish or fail in any order while workloads move,
+/// Properties of whole federated restores in which children start, finish, fail or stall in any order while workloads move,
 /// stop and start on any node, under every placement and active-workload policy.
 /// </summary>
 [TestFixture]
@@ -48,7 +48,11 @@ public sealed class FederatedRestoreDeciderPropertyTests
             if (unfinished.Count > 0 && (late || draw.Chance(0.6)))
             {
                 var child = unfinished[draw.Next(unfinished.Count)];
-                if (child.Status?.Phase != RestorePhase.Running && (late || draw.Chance(0.6)))
+                if (!late && child.Status?.Phase != RestorePhase.Running && draw.Chance(0.05))
+                {
+                    world.Stall(child.Metadata.Name!);
+                }
+                else if (child.Status?.Phase != RestorePhase.Running && (late || draw.Chance(0.6)))
                 {
                     world.Start(child.Metadata.Name!);
                 }

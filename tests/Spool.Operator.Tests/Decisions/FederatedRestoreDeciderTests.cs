@@ -220,6 +220,28 @@ public sealed class FederatedRestoreDeciderTests
     }
 
     [Test]
+    public void A_child_that_waits_stalled_is_stopped_and_its_workload_named_so_that_the_next_one_goes_on()
+    {
+        var world = new RestoreWorld([("db", "n1"), ("web", "n2")]);
+        world.Step();
+        var i = world.Children.FindIndex(c => c.Metadata.Name == "undo-000-db");
+        world.Children[i] = world.Children[i] with
+        {
+            Status = new RestoreJobStatus
+            {
+                Phase = RestorePhase.Waiting,
+                Conditions = JobConditions.Waiting(null, Reasons.NoReachableDrive, "0 of the backup's drives [td-0] reach node n1; 1 needed", true, 1, world.Now),
+            },
+        };
+
+        world.Step().Select(c => c.Metadata.Name).Should().Equal("undo-001-web");
+
+        world.Deleted.Should().Equal("undo-000-db");
+        world.Workload("db").Should().Match<WorkloadRestore>(w => w.Phase == RestorePhase.Failed && w.Message!.Contains("NoReachableDrive") && w.Message.Contains("reach node n1"));
+        FederatedRestoreDecider.Decide(world.Observe()).Should().NotContain(a => a is UpdateRestoreJobStatus || a is CreateRestoreJob || a is DeleteRestoreJob);
+    }
+
+    [Test]
     public void A_workload_whose_claim_is_gone_is_named_as_failed()
     {
         var world = new RestoreWorld([("db", "n1"), ("web", "n2")]);

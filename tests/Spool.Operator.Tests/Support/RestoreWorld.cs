@@ -188,6 +188,20 @@ public sealed class RestoreWorld
         };
     }
 
+    /// <summary>The child waits for something only a user can fix.</summary>
+    public void Stall(string childName)
+    {
+        var i = Children.FindIndex(c => c.Metadata.Name == childName);
+        Children[i] = Children[i] with
+        {
+            Status = new RestoreJobStatus
+            {
+                Phase = RestorePhase.Waiting,
+                Conditions = JobConditions.Waiting(null, Reasons.NoReachableDrive, "no drive of the backup reaches the node", true, 1, Now),
+            },
+        };
+    }
+
     public void Finish(string childName, bool succeeded = true)
     {
         var i = Children.FindIndex(c => c.Metadata.Name == childName);

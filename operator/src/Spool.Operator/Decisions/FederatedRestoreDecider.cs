@@ -21,6 +21,8 @@ namespace Spool.Operator.Decisions;
 /// the restore mounts the claim itself) is waited for or refused per spec.activeWorkloadPolicy; a restore already
 /// released is stopped (its child deleted) first, so the workload is never active on two nodes. A waiting workload
 /// starts again, with a new child, once it runs only where it is restored.</item>
+/// <item>A child that waits stalled (its claim is gone, no drive of the backup reaches its node...) is stopped and its
+/// workload named as failed, so that it does not hold the workloads after it.</item>
 /// <item>Finish: Succeeded when every workload was restored; PartiallySucceeded when some were; else Failed. The
 /// workloads not restored are named.</item>
 /// </list>
@@ -33,6 +35,7 @@ public static class FederatedRestoreDecider
     public const string NoWorkloads = "NoWorkloads";
     public const string RestoringWorkloads = "RestoringWorkloads";
     public const string WorkloadActiveElsewhere = "WorkloadActiveElsewhere";
+    public const string ChildStalled = "RestoreStalled";
     public const string AllWorkloadsRestored = "AllWorkloadsRestored";
     public const string WorkloadsNotRestored = "WorkloadsNotRestored";
 
@@ -159,6 +162,15 @@ public static class FederatedRestoreDecider
             var w = workloads[i];
             if (!IsActive(w) || !children.TryGetValue(w.Namespace + "/" + w.Job, out var child))
             {
+                continue;
+            }
+
+            // A child that cannot go on without a user's action would hold every workload after it: it is stopped and its workload named.
+            if (child.Status?.Phase == RestorePhase.Waiting && JobConditions.Find(child.Status.Conditions, JobConditions.Stalled) is { Status: ConditionStatus.True } stalled)
+            {
+                deletes.Add(new DeleteRestoreJob(child.Metadata.Namespace ?? w.Namespace, child.Metadata.Name!, child.Metadata.Uid, ChildStalled));
+                workloads[i] = w with { Phase = RestorePhase.Failed, Message = $"restore {child.Metadata.Name} cannot go on ({stalled.Reason}: {stalled.Message}); it was stopped" };
+                events.Add(new RecordEvent(regarding, RecordEvent.Warning, ChildStalled, $"{Describe(w)}: {workloads[i].Message}"));
                 continue;
             }
 
