@@ -15,7 +15,8 @@ namespace Spool.EndToEnd.Tests;
 /// with real processes, each node with its own Directory drive. Two workloads move while the run goes on: one onto a
 /// node whose pass is still going (its task follows it there), one onto a node whose pass has already ended (the
 /// end-of-run check finds it missed and backs it up there). Every volume's backup is then restored by a RestoreJob onto
-/// the node where its workload runs now and compared with the source byte for byte.
+/// the node where its workload runs now and compared with the source byte for byte; finally every workload's data is
+/// wiped and a federated restore of the run puts all ten back, each on the node where it runs now, byte-identical.
 /// </summary>
 [TestFixture]
 [Category("EndToEnd")]
@@ -37,7 +38,7 @@ public sealed class FederatedScenarioTests : ClusterScenario
 
     [Test]
     [CancelAfter(300_000)]
-    public async Task Workloads_moving_mid_run_are_followed_or_recovered_by_the_end_of_run_check_and_every_volume_restores_identical()
+    public async Task Workloads_moving_mid_run_are_followed_or_recovered_by_the_end_of_run_check_and_every_volume_restores_identical_alone_and_in_a_federated_restore()
     {
         var started = Time.GetTimestamp();
         var prepared = await Task.WhenAll(Layout.Select((node, i) => WorkloadAsync($"app-{i:D2}", seed: 100 + i, node, VolumeBytes)));
@@ -183,8 +184,80 @@ public sealed class FederatedScenarioTests : ClusterScenario
             outcome.Restored.Bytes.Should().Be(source.Bytes);
         }
 
+        var restoredIn = Time.GetElapsedTime(restoring);
+
+        // Every workload loses its data; a RestoreJob naming the run puts each one back into its own claim, one at a time,
+        // on the node where it runs now: the two that moved are restored where they went, from the backup that captured them.
+        var federatedFrom = Time.GetTimestamp();
+        var runningOn = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, (workload, _)) in workloads)
+        {
+            runningOn[key] = (await WorkloadPodAsync(workload)).Spec.NodeName!;
+            Wipe(Cluster.WorkloadDataPath(workload));
+            TreeManifest.Of(Cluster.WorkloadDataPath(workload)).Entries.Should().BeEmpty();
+        }
+
+        runningOn[moves.Missed].Should().Be(moves.FinishedNode);
+        runningOn[moves.Followed].Should().Be(moves.BusyNode);
+        const string restoreName = Run + "-restore";
+        await Cluster.Client.CreateAsync(new RestoreJob
+        {
+            Metadata = new ObjectMeta { Name = restoreName, Namespace = Namespace },
+            Spec = new RestoreJobSpec { Source = new RestoreSource { BackupJob = Run }, ConflictPolicy = ConflictPolicy.Overwrite },
+        }, Token);
+        var mostAtOnce = 0;
+        RestoreJob? parent = null;
+        await Wait.UntilAsync(
+            async ct =>
+            {
+                var children = (await Cluster.Client.ListAsync<RestoreJob>(Namespace, new ListOptions { LabelSelector = $"{SpoolGroup.ParentLabel}={restoreName}" }, ct)).Items;
+                mostAtOnce = Math.Max(mostAtOnce, children.Count(c => c.Status?.Phase is not (RestorePhase.Succeeded or RestorePhase.Failed or RestorePhase.PartiallySucceeded)));
+                parent = await Cluster.Client.GetAsync<RestoreJob>(restoreName, Namespace, ct);
+                if (parent?.Status?.Phase is RestorePhase.Failed or RestorePhase.PartiallySucceeded)
+                {
+                    throw new InvalidOperationException($"the federated restore ended {parent.Status.Phase}: {KubeJson.Serialize(parent.Status.Workloads)}");
+                }
+
+                return parent?.Status?.Phase == RestorePhase.Succeeded;
+            },
+            EndToEndSettings.RestoreTimeout * 2,
+            "the federated restore of the run to succeed",
+            Time,
+            Token,
+            TimeSpan.FromMilliseconds(100));
+        var federatedIn = Time.GetElapsedTime(federatedFrom);
+
+        mostAtOnce.Should().Be(1, "workloads are restored one at a time");
+        var restored = parent!.Status!.Workloads!.ToDictionary(w => w.Namespace + "/" + w.PersistentVolumeClaim, StringComparer.Ordinal);
+        restored.Keys.Should().BeEquivalentTo(workloads.Keys, "a federated restore without source.volumes restores every volume of the run");
+        foreach (var (key, w) in restored)
+        {
+            w.Phase.Should().Be(RestorePhase.Succeeded, key);
+            w.Node.Should().Be(runningOn[key], $"{key} is restored on the node where its workload runs now");
+            w.WorkloadState.Should().Be("Running", key);
+            w.BackupJob.Should().Be(tasks[key].Job, $"{key} is restored from the child that captured it");
+            var (workload, source) = workloads[key];
+            source.Compare(TreeManifest.Of(Cluster.WorkloadDataPath(workload))).Should().BeEmpty($"{key} is restored into its own volume byte-identical");
+        }
+
+        TestContext.Out.WriteLine("federated restore: " + string.Join("; ", restored.Values.Select(w => $"{w.PersistentVolumeClaim} on {w.Node} from {w.BackupJob} by {w.Job}")));
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"workloads ready in {preparedIn.TotalSeconds:F1} s; run {final.Phase} in {backedUpIn.TotalSeconds:F1} s; {outcomes.Count} restores identical in {Time.GetElapsedTime(restoring).TotalSeconds:F1} s"));
+            $"workloads ready in {preparedIn.TotalSeconds:F1} s; run {final.Phase} in {backedUpIn.TotalSeconds:F1} s; {outcomes.Count} restores identical in {restoredIn.TotalSeconds:F1} s; federated restore of {restored.Count} in {federatedIn.TotalSeconds:F1} s"));
+    }
+
+    private static void Wipe(string directory)
+    {
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo d && d.LinkTarget is null)
+            {
+                d.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
     }
 
     /// <summary>Every entry of every drive's catalog ConfigMap, by backup id.</summary>
