@@ -10,6 +10,9 @@ namespace Spool.Bench.DataPath;
 /// Spool's data path against GNU tar, tar | zstd, restic and borg on the shared ~1 GiB dataset, all on the same disk,
 /// interleaved so that background load hits every tool alike. Each figure is the median of N warm-cache runs; MB/s is
 /// input bytes per second. Spool's times include its final fsync (and per-checkpoint fsyncs); tar's do not.
+/// Every variant runs once unmeasured first, every measured operation starts after an unmeasured <c>sync</c> (so that
+/// none pays for the dirty pages another left behind), and the order of Spool's variants rotates from run to run, with
+/// checkpoints on and off always adjacent. <c>--quick</c> leaves out zstd, restic and borg, for iterating on Spool alone.
 /// </summary>
 public static class DataPathBench
 {
@@ -20,9 +23,10 @@ public static class DataPathBench
         var data = Arg(args, "--data") ?? "/tmp/spool-bench-data";
         var work = Arg(args, "--work") ?? "/tmp/spool-bench-work";
         var runs = int.Parse(Arg(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
+        var quick = args.Contains("--quick");
         var repo = FindRepoRoot();
         EnsureDataset(data, repo);
-        EnsurePeers();
+        EnsurePeers(quick);
         var inputBytes = Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dataset: {data} {inputBytes} bytes"));
 
@@ -43,56 +47,110 @@ public static class DataPathBench
         var spool = new Measurement("spool");
         var spoolAes = new Measurement("spool_aes");
         var spoolNoCp = new Measurement("spool_nocp");
+        var spoolCp = new Measurement("spool_cp");
         var restore = new Measurement("restore");
 
-        // Warm the page cache and the JIT once, unmeasured.
-        Shell.Must($"tar -cf /dev/null -C {data} .");
-        await SpoolBackup(data, Path.Combine(work, "warm"), null, BackupRequest.DefaultCheckpointBytes);
-        Directory.Delete(Path.Combine(work, "warm"), true);
+        var drive = Path.Combine(work, "spool");
+        var tarFile = Path.Combine(work, "t.tar");
+
+        // Spool's variants; checkpoints on and off are one step so that they always run back to back.
+        async Task RunSpoolAsync(int variant, bool measure)
+        {
+            switch (variant)
+            {
+                case 0:
+                    // Plain backup, then the restore of it.
+                    var plain = await SpoolBackup(data, drive, null, BackupRequest.DefaultCheckpointBytes);
+                    var id = DriveCatalog.ListBackups(DriveSpec.Directory(drive)).Single().BackupId;
+                    var target = Path.Combine(work, "restore");
+                    Shell.Must("sync");
+                    var sw = Stopwatch.StartNew();
+                    var res = await new RestoreEngine().RunAsync(new RestoreRequest { Drives = [DriveSpec.Directory(drive)], BackupId = id, TargetPath = target }, CancellationToken.None);
+                    var restored = sw.Elapsed.TotalSeconds;
+                    if (!res.Success)
+                    {
+                        throw new InvalidOperationException("restore failed in the benchmark");
+                    }
+
+                    Directory.Delete(target, true);
+                    Directory.Delete(drive, true);
+                    if (measure)
+                    {
+                        spool.Seconds.Add(plain);
+                        restore.Seconds.Add(restored);
+                    }
+
+                    break;
+                case 1:
+                    var aes = await SpoolBackup(data, drive, key, BackupRequest.DefaultCheckpointBytes);
+                    Directory.Delete(drive, true);
+                    if (measure)
+                    {
+                        spoolAes.Seconds.Add(aes);
+                    }
+
+                    break;
+                default:
+                    // Checkpoints off and on, in alternating order; the overhead is the ratio of the two medians.
+                    var offFirst = spoolNoCp.Seconds.Count % 2 == 0;
+                    var first = await SpoolBackup(data, drive, null, offFirst ? 0 : BackupRequest.DefaultCheckpointBytes);
+                    Directory.Delete(drive, true);
+                    var second = await SpoolBackup(data, drive, null, offFirst ? BackupRequest.DefaultCheckpointBytes : 0);
+                    Directory.Delete(drive, true);
+                    if (measure)
+                    {
+                        spoolNoCp.Seconds.Add(offFirst ? first : second);
+                        spoolCp.Seconds.Add(offFirst ? second : first);
+                    }
+
+                    break;
+            }
+        }
+
+        // Warm the page cache, the JIT and every variant once, unmeasured.
+        Shell.Must($"tar -cf {tarFile} -C {data} .");
+        File.Delete(tarFile);
+        for (var v = 0; v < 3; v++)
+        {
+            await RunSpoolAsync(v, measure: false);
+        }
 
         for (var r = 0; r < runs; r++)
         {
-            var tarFile = Path.Combine(work, "t.tar");
             File.Delete(tarFile);
+            Shell.Must("sync");
             tar.Seconds.Add(Shell.Time($"tar -cf {tarFile} -C {data} ."));
             var x = Path.Combine(work, "x");
             Directory.CreateDirectory(x);
+            Shell.Must("sync");
             untar.Seconds.Add(Shell.Time($"tar -xf {tarFile} -C {x}"));
             Directory.Delete(x, true);
             File.Delete(tarFile);
-            zstd.Seconds.Add(Shell.Time($"tar -cf - -C {data} . | zstd -1 -T0 -q -f -o {work}/t.tar.zst"));
-            File.Delete($"{work}/t.tar.zst");
-
-            var resticRepo = Path.Combine(work, "restic");
-            Shell.Must($"restic init --repo {resticRepo} -q", env);
-            restic.Seconds.Add(Shell.Time($"cd {data} && restic backup --repo {resticRepo} -q .", env));
-            Directory.Delete(resticRepo, true);
-
-            var borgRepo = Path.Combine(work, "borg");
-            Shell.Must($"borg init -e none {borgRepo}", env);
-            borg.Seconds.Add(Shell.Time($"cd {data} && borg create --compression lz4 {borgRepo}::a .", env));
-            Directory.Delete(borgRepo, true);
-
-            var drive = Path.Combine(work, "spool");
-            spool.Seconds.Add(await SpoolBackup(data, drive, null, BackupRequest.DefaultCheckpointBytes));
-            var id = DriveCatalog.ListBackups(DriveSpec.Directory(drive)).Single().BackupId;
-            var target = Path.Combine(work, "restore");
-            var sw = Stopwatch.StartNew();
-            var res = await new RestoreEngine().RunAsync(new RestoreRequest { Drives = [DriveSpec.Directory(drive)], BackupId = id, TargetPath = target }, CancellationToken.None);
-            restore.Seconds.Add(sw.Elapsed.TotalSeconds);
-            if (!res.Success)
+            if (!quick)
             {
-                throw new InvalidOperationException("restore failed in the benchmark");
+                Shell.Must("sync");
+                zstd.Seconds.Add(Shell.Time($"tar -cf - -C {data} . | zstd -1 -T0 -q -f -o {work}/t.tar.zst"));
+                File.Delete($"{work}/t.tar.zst");
+
+                var resticRepo = Path.Combine(work, "restic");
+                Shell.Must($"restic init --repo {resticRepo} -q", env);
+                Shell.Must("sync");
+                restic.Seconds.Add(Shell.Time($"cd {data} && restic backup --repo {resticRepo} -q .", env));
+                Directory.Delete(resticRepo, true);
+
+                var borgRepo = Path.Combine(work, "borg");
+                Shell.Must($"borg init -e none {borgRepo}", env);
+                Shell.Must("sync");
+                borg.Seconds.Add(Shell.Time($"cd {data} && borg create --compression lz4 {borgRepo}::a .", env));
+                Directory.Delete(borgRepo, true);
             }
 
-            Directory.Delete(target, true);
-            Directory.Delete(drive, true);
+            for (var v = 0; v < 3; v++)
+            {
+                await RunSpoolAsync((v + r) % 3, measure: true);
+            }
 
-            spoolAes.Seconds.Add(await SpoolBackup(data, drive, key, BackupRequest.DefaultCheckpointBytes));
-            Directory.Delete(drive, true);
-            spoolNoCp.Seconds.Add(await SpoolBackup(data, drive, null, 0));
-            Directory.Delete(drive, true);
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {r + 1}: tar {tar.Seconds[^1]:F2}s untar {untar.Seconds[^1]:F2}s zstd {zstd.Seconds[^1]:F2}s restic {restic.Seconds[^1]:F2}s borg {borg.Seconds[^1]:F2}s spool {spool.Seconds[^1]:F2}s aes {spoolAes.Seconds[^1]:F2}s nocp {spoolNoCp.Seconds[^1]:F2}s restore {restore.Seconds[^1]:F2}s"));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {r + 1}: tar {tar.Seconds[^1]:F2}s untar {untar.Seconds[^1]:F2}s{(quick ? string.Empty : $" zstd {zstd.Seconds[^1]:F2}s restic {restic.Seconds[^1]:F2}s borg {borg.Seconds[^1]:F2}s")} spool {spool.Seconds[^1]:F2}s aes {spoolAes.Seconds[^1]:F2}s cp {spoolCp.Seconds[^1]:F2}s nocp {spoolNoCp.Seconds[^1]:F2}s restore {restore.Seconds[^1]:F2}s"));
         }
 
         double Mbs(Measurement m) => inputBytes / m.Median / 1e6;
@@ -101,14 +159,22 @@ public static class DataPathBench
         Console.WriteLine(F($"bench: restore_mb_s {Mbs(restore):F1} MB/s"));
         Console.WriteLine(F($"bench: tar_mb_s {Mbs(tar):F1} MB/s"));
         Console.WriteLine(F($"bench: untar_mb_s {Mbs(untar):F1} MB/s"));
-        Console.WriteLine(F($"bench: zstd_mb_s {Mbs(zstd):F1} MB/s"));
-        Console.WriteLine(F($"bench: restic_mb_s {Mbs(restic):F1} MB/s"));
-        Console.WriteLine(F($"bench: borg_mb_s {Mbs(borg):F1} MB/s"));
+        if (!quick)
+        {
+            Console.WriteLine(F($"bench: zstd_mb_s {Mbs(zstd):F1} MB/s"));
+            Console.WriteLine(F($"bench: restic_mb_s {Mbs(restic):F1} MB/s"));
+            Console.WriteLine(F($"bench: borg_mb_s {Mbs(borg):F1} MB/s"));
+        }
+
         Console.WriteLine(F($"ratio: backup_vs_tar {Mbs(spool) / Mbs(tar):F2}"));
         Console.WriteLine(F($"ratio: backup_aes_vs_tar {Mbs(spoolAes) / Mbs(tar):F2}"));
-        Console.WriteLine(F($"ratio: backup_aes_vs_restic {Mbs(spoolAes) / Mbs(restic):F2}"));
+        if (!quick)
+        {
+            Console.WriteLine(F($"ratio: backup_aes_vs_restic {Mbs(spoolAes) / Mbs(restic):F2}"));
+        }
+
         Console.WriteLine(F($"ratio: restore_vs_tar {Mbs(restore) / Mbs(untar):F2}"));
-        Console.WriteLine(F($"bench: checkpoint_overhead_pct {((spool.Median / spoolNoCp.Median) - 1) * 100:F1} %"));
+        Console.WriteLine(F($"bench: checkpoint_overhead_pct {((spoolCp.Median / spoolNoCp.Median) - 1) * 100:F1} %"));
         Directory.Delete(work, true);
         return 0;
     }
@@ -125,6 +191,7 @@ public static class DataPathBench
             CheckpointBytes = checkpointBytes,
             CheckpointInterval = checkpointBytes == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(10),
         };
+        Shell.Must("sync");
         var sw = Stopwatch.StartNew();
         var result = await new BackupEngine().RunAsync(request, new FileCheckpointSink(drive + ".checkpoint.json"), CancellationToken.None);
         var seconds = sw.Elapsed.TotalSeconds;
@@ -150,9 +217,10 @@ public static class DataPathBench
         Shell.Must($"bash {script} {data}");
     }
 
-    private static void EnsurePeers()
+    private static void EnsurePeers(bool quick)
     {
         var missing = new[] { ("tar", "tar"), ("zstd", "zstd"), ("restic", "restic"), ("borg", "borgbackup") }
+            .Where(p => !quick || p.Item1 == "tar")
             .Where(p => Shell.Run($"command -v {p.Item1}").Code != 0)
             .Select(p => p.Item2)
             .ToList();
