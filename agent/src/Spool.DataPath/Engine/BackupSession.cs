@@ -13,9 +13,11 @@ using Spool.DataPath.Tar;
 namespace Spool.DataPath;
 
 /// <summary>
-/// One run of a backup (fresh or resumed). Two tasks: the producer walks the source and lays the pax tar stream into
-/// block-sized buffers (reading and SHA-256 hashing files), the writer seals blocks (compress, CRC or encrypt) and writes
-/// them, stopping at each cut to make the data durable and report the checkpoint.
+/// One run of a backup (fresh or resumed). Three tasks: the producer walks the source and lays the pax tar stream into
+/// block-sized buffers, reading files straight into them; the hasher appends each file's bytes to its SHA-256 in stream
+/// order and completes its catalog entry; the writer seals blocks (compress, CRC or encrypt) and writes them, and at each
+/// cut journals the catalog entries so far, makes the data durable and reports the checkpoint. Hashing has its own stage
+/// because it costs more than reading and writing together, so on two cores it overlaps with both.
 /// </summary>
 internal sealed class BackupSession : IDisposable
 {
@@ -27,9 +29,11 @@ internal sealed class BackupSession : IDisposable
     private readonly IDrive target;
     private readonly BlockCodec codec;
     private readonly Channel<PipelineItem> pipe = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(PoolSize) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<PipelineItem> hashed = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(PoolSize) { SingleReader = true, SingleWriter = true });
     private readonly Channel<byte[]> free = Channel.CreateUnbounded<byte[]>();
     private readonly ConcurrentQueue<BackupWarning> pendingWarnings = new();
     private readonly List<BackupWarning> warnings = [];
+    // Appended by the producer, completed with content hashes by the hasher, read by the writer: guarded by its own lock.
     private readonly List<CatalogEntry> catalog = [];
     private readonly List<long[]> blockIndex = [];
     private readonly Dictionary<(ulong Dev, ulong Ino), string> hardlinks = [];
@@ -48,11 +52,13 @@ internal sealed class BackupSession : IDisposable
     private long sourceBytes;
     private long bytesSinceCut;
     private long lastCutTimestamp;
+    private List<HashSpan>? spans;
 
     // Writer state.
     private long nextSequence;
     private int checkpoints;
     private long lastProgressTimestamp;
+    private byte[] journalBlock = [];
 
     public BackupSession(BackupRequest request, IBackupProgressSink sink)
     {
@@ -151,10 +157,11 @@ internal sealed class BackupSession : IDisposable
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => CancelOnFailure(ProduceAsync(entries, cts.Token), cts), CancellationToken.None);
+        var hasher = Task.Run(() => CancelOnFailure(HashAsync(cts.Token), cts), CancellationToken.None);
         var writer = Task.Run(() => CancelOnFailure(WriteAsync(cts.Token), cts), CancellationToken.None);
         try
         {
-            await Task.WhenAll(producer, writer).ConfigureAwait(false);
+            await Task.WhenAll(producer, hasher, writer).ConfigureAwait(false);
         }
         catch (BackupFencedException)
         {
@@ -165,16 +172,17 @@ internal sealed class BackupSession : IDisposable
         {
             await cts.CancelAsync().ConfigureAwait(false);
             pipe.Writer.TryComplete();
+            hashed.Writer.TryComplete();
             try
             {
-                await Task.WhenAll(producer, writer).ConfigureAwait(false);
+                await Task.WhenAll(producer, hasher, writer).ConfigureAwait(false);
             }
-            catch (Exception) when (producer.IsFaulted || writer.IsFaulted || producer.IsCanceled || writer.IsCanceled)
+            catch (Exception) when (producer.IsFaulted || hasher.IsFaulted || writer.IsFaulted || producer.IsCanceled || hasher.IsCanceled || writer.IsCanceled)
             {
-                // The first failure is rethrown below; the other task only stopped because of it.
+                // The first failure is rethrown below; the other tasks only stopped because of it.
             }
 
-            var first = writer.Exception?.InnerException ?? producer.Exception?.InnerException;
+            var first = writer.Exception?.InnerException ?? hasher.Exception?.InnerException ?? producer.Exception?.InnerException;
             if (first is BackupFencedException)
             {
                 DrainWarnings();
@@ -200,7 +208,7 @@ internal sealed class BackupSession : IDisposable
         return Result(BackupOutcome.Completed);
     }
 
-    /// <summary>Either task failing must stop the other, which may be blocked on the channel between them.</summary>
+    /// <summary>Any task failing must stop the others, which may be blocked on the channels between them.</summary>
     private static async Task CancelOnFailure(Task task, CancellationTokenSource cts)
     {
         try
@@ -252,8 +260,7 @@ internal sealed class BackupSession : IDisposable
 
             await EmitAsync(new byte[PaxTarWriter.TrailerLength], ct).ConfigureAwait(false);
             await FlushBufferAsync(ct).ConfigureAwait(false);
-            await JournalAsync(ct).ConfigureAwait(false);
-            await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.End, null, 0, logical, null), ct).ConfigureAwait(false);
+            await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.End, null, 0, logical, null, TakeSpans()), ct).ConfigureAwait(false);
             pipe.Writer.TryComplete();
         }
         catch (Exception e)
@@ -322,9 +329,9 @@ internal sealed class BackupSession : IDisposable
             }
 
             await EmitAsync(PaxTarWriter.Header(new TarEntryHeader(e.RelativePath, TarEntryHeader.Regular, st.Size, st.Permissions, st.Uid, st.Gid, st.MtimeNs / 1_000_000_000L, null)), ct).ConfigureAwait(false);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var job = new FileHashJob(IncrementalHash.CreateHash(HashAlgorithmName.SHA256));
             var position = new SourcePosition(index, e.RelativePath, 0, headerOffset, st.Size, st.MtimeNs, st.CtimeNs, st.Permissions, st.Uid, st.Gid, st.LinkCount);
-            var shortRead = await CopyFileDataAsync(handle, 0, st.Size, hash, position, ct).ConfigureAwait(false);
+            var shortRead = await CopyFileDataAsync(handle, 0, st.Size, job, position, ct).ConfigureAwait(false);
             var changed = shortRead || Changed(handle, st);
             if (changed)
             {
@@ -332,7 +339,9 @@ internal sealed class BackupSession : IDisposable
             }
 
             await EmitAsync(Zeros(PaxTarWriter.Padding(st.Size)), ct).ConfigureAwait(false);
-            AddEntry(new CatalogEntry
+
+            // The hasher fills in the content hash when it reaches the file's last span.
+            job.EntryIndex = AddEntry(new CatalogEntry
             {
                 Path = e.RelativePath,
                 Type = EntryType.File,
@@ -343,12 +352,12 @@ internal sealed class BackupSession : IDisposable
                 MtimeNs = st.MtimeNs,
                 CtimeNs = st.CtimeNs,
                 Links = st.LinkCount > 1 ? st.LinkCount : 0,
-                Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
                 Offset = headerOffset,
                 Length = logical - headerOffset,
                 Sparse = st.IsSparse,
                 Changed = changed,
             });
+            AddSpan(job, fill, 0, last: true);
         }
     }
 
@@ -359,7 +368,7 @@ internal sealed class BackupSession : IDisposable
     }
 
     /// <summary>Streams file bytes [from, size) straight into block buffers. Returns true if the file was shorter than expected.</summary>
-    private async Task<bool> CopyFileDataAsync(SafeFileHandle? handle, long from, long size, IncrementalHash? hash, SourcePosition position, CancellationToken ct)
+    private async Task<bool> CopyFileDataAsync(SafeFileHandle? handle, long from, long size, FileHashJob? job, SourcePosition position, CancellationToken ct)
     {
         var offset = from;
         var shortRead = false;
@@ -397,7 +406,11 @@ internal sealed class BackupSession : IDisposable
                 n = want;
             }
 
-            hash?.AppendData(span[..n]);
+            if (job is not null)
+            {
+                AddSpan(job, fill, n, last: false);
+            }
+
             fill += n;
             offset += n;
             logical += n;
@@ -431,9 +444,30 @@ internal sealed class BackupSession : IDisposable
         }
     }
 
+    /// <summary>Queues bytes of the current buffer for a file's hash, merging with the previous span of the same file.</summary>
+    private void AddSpan(FileHashJob job, int start, int length, bool last)
+    {
+        spans ??= [];
+        if (!last && spans.Count > 0 && spans[^1] is { Last: false } prev && prev.Job == job && prev.Start + prev.Length == start)
+        {
+            spans[^1] = prev with { Length = prev.Length + length };
+            return;
+        }
+
+        spans.Add(new HashSpan(job, start, length, last));
+    }
+
+    /// <summary>The spans queued since the last item; they travel with the next item so that the hasher sees them in order.</summary>
+    private List<HashSpan>? TakeSpans()
+    {
+        var taken = spans;
+        spans = null;
+        return taken;
+    }
+
     private async Task PushBufferAsync(CancellationToken ct)
     {
-        await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.Data, buffer, fill, logical - fill, null), ct).ConfigureAwait(false);
+        await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.Data, buffer, fill, logical - fill, null, TakeSpans()), ct).ConfigureAwait(false);
         buffer = await free.Reader.ReadAsync(ct).ConfigureAwait(false);
         fill = 0;
     }
@@ -446,36 +480,24 @@ internal sealed class BackupSession : IDisposable
         }
     }
 
-    private void AddEntry(CatalogEntry entry) => catalog.Add(entry);
-
-    private async Task JournalAsync(CancellationToken ct)
+    private int AddEntry(CatalogEntry entry)
     {
-        var sb = new MemoryStream();
-        for (; journaled < catalog.Count; journaled++)
+        lock (catalog)
         {
-            var json = SpoolJson.Serialize(catalog[journaled]);
-            if (sb.Length + json.Length + 1 > PayloadCapacity)
-            {
-                await PushJournalAsync(sb, ct).ConfigureAwait(false);
-                sb.SetLength(0);
-            }
-
-            digest.Add(json);
-            sb.Write(json);
-            sb.WriteByte((byte)'\n');
-        }
-
-        if (sb.Length > 0)
-        {
-            await PushJournalAsync(sb, ct).ConfigureAwait(false);
+            catalog.Add(entry);
+            return catalog.Count - 1;
         }
     }
 
-    private async Task PushJournalAsync(MemoryStream lines, CancellationToken ct)
+    private int CatalogCount
     {
-        var b = new byte[target.BlockSize];
-        lines.GetBuffer().AsSpan(0, (int)lines.Length).CopyTo(b.AsSpan(BlockHeader.Size));
-        await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.Journal, b, (int)lines.Length, journaled, null), ct).ConfigureAwait(false);
+        get
+        {
+            lock (catalog)
+            {
+                return catalog.Count;
+            }
+        }
     }
 
     private async Task MaybeCutAsync(SourcePosition position, CancellationToken ct)
@@ -488,9 +510,8 @@ internal sealed class BackupSession : IDisposable
         }
 
         await FlushBufferAsync(ct).ConfigureAwait(false);
-        await JournalAsync(ct).ConfigureAwait(false);
-        var mark = new CutMark(position, logical, new CatalogState(journaled, digest.Hex), sourceBytes, catalog.Count);
-        await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.Cut, null, 0, logical, mark), ct).ConfigureAwait(false);
+        var mark = new CutMark(position, logical, sourceBytes, CatalogCount);
+        await pipe.Writer.WriteAsync(new PipelineItem(PipelineItemKind.Cut, null, 0, logical, mark, TakeSpans()), ct).ConfigureAwait(false);
         bytesSinceCut = 0;
         lastCutTimestamp = time.GetTimestamp();
     }
@@ -551,7 +572,10 @@ internal sealed class BackupSession : IDisposable
                 pendingWarnings.Enqueue(new BackupWarning(WarningKind.ChangedWhileRead, pos.Path, "file changed between the checkpoint and the resume; its content hash is not recorded"));
             }
 
-            var shortRead = await CopyFileDataAsync(handle, pos.DataOffset, pos.Size, hash, pos, ct).ConfigureAwait(false);
+            // From here the hasher owns the hash state.
+            var job = hash is null ? null : new FileHashJob(hash);
+            hash = null;
+            var shortRead = await CopyFileDataAsync(handle, pos.DataOffset, pos.Size, job, pos, ct).ConfigureAwait(false);
             if (shortRead && same)
             {
                 pendingWarnings.Enqueue(new BackupWarning(WarningKind.ChangedWhileRead, pos.Path, "file shrank while it was read"));
@@ -563,7 +587,7 @@ internal sealed class BackupSession : IDisposable
                 hardlinks[(current.Stat.Device, current.Stat.Inode)] = pos.Path;
             }
 
-            AddEntry(new CatalogEntry
+            var entryIndex = AddEntry(new CatalogEntry
             {
                 Path = pos.Path,
                 Type = EntryType.File,
@@ -574,12 +598,17 @@ internal sealed class BackupSession : IDisposable
                 MtimeNs = pos.MtimeNs,
                 CtimeNs = pos.CtimeNs,
                 Links = pos.Links,
-                Sha256 = hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset()),
                 Offset = pos.HeaderOffset,
                 Length = logical - pos.HeaderOffset,
                 Sparse = current?.Stat.IsSparse ?? false,
                 Changed = !same || shortRead,
             });
+            if (job is not null)
+            {
+                job.EntryIndex = entryIndex;
+                AddSpan(job, fill, 0, last: true);
+            }
+
             return next;
         }
         finally
@@ -621,11 +650,51 @@ internal sealed class BackupSession : IDisposable
         }
     }
 
+    // ---------------------------------------------------------------- hasher
+
+    private async Task HashAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var item in pipe.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                foreach (var span in item.Hashes ?? [])
+                {
+                    var hash = span.Job.Hash;
+                    if (span.Length > 0)
+                    {
+                        hash.AppendData(item.Buffer.AsSpan(BlockHeader.Size + span.Start, span.Length));
+                    }
+
+                    if (span.Last)
+                    {
+                        var hex = Convert.ToHexStringLower(hash.GetHashAndReset());
+                        hash.Dispose();
+                        lock (catalog)
+                        {
+                            catalog[span.Job.EntryIndex] = catalog[span.Job.EntryIndex] with { Sha256 = hex };
+                        }
+                    }
+                }
+
+                await hashed.Writer.WriteAsync(item, ct).ConfigureAwait(false);
+            }
+
+            hashed.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            hashed.Writer.TryComplete(e);
+            throw;
+        }
+    }
+
     // ---------------------------------------------------------------- writer
 
     private async Task WriteAsync(CancellationToken ct)
     {
         var s = stream!;
+        journalBlock = new byte[target.BlockSize];
         using var compressor = request.Compression == CompressionKind.None ? null : new BlockCompressor(request.Compression, PayloadCapacity, 8 * PayloadCapacity);
         var packed = compressor is null ? null : new byte[target.BlockSize];
         long packedLogical = 0;
@@ -660,7 +729,7 @@ internal sealed class BackupSession : IDisposable
             packedLogical += raw;
         }
 
-        await foreach (var item in pipe.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        await foreach (var item in hashed.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
             DrainWarnings();
             switch (item.Kind)
@@ -693,16 +762,14 @@ internal sealed class BackupSession : IDisposable
 
                     free.Writer.TryWrite(item.Buffer!);
                     break;
-                case PipelineItemKind.Journal:
-                    EmitPacked();
-                    WriteSealed(item.Buffer!, BlockKind.Journal, CompressionKind.None, item.Logical, item.Length, item.Length);
-                    break;
                 case PipelineItemKind.Cut:
                     EmitPacked();
+                    JournalThrough(item.Cut!.Entries);
                     await CheckpointAsync(item.Cut!, ct).ConfigureAwait(false);
                     break;
                 case PipelineItemKind.End:
                     EmitPacked();
+                    JournalThrough(CatalogCount);
                     s.PrepareBlock();
                     s.Sync();
                     s.Finish();
@@ -721,7 +788,7 @@ internal sealed class BackupSession : IDisposable
             if (time.GetElapsedTime(lastProgressTimestamp) >= TimeSpan.FromSeconds(1))
             {
                 lastProgressTimestamp = time.GetTimestamp();
-                sink.Progress(new BackupProgress(catalog.Count, sourceBytes, item.Logical, s.BytesWritten, null));
+                sink.Progress(new BackupProgress(CatalogCount, sourceBytes, item.Logical, s.BytesWritten, null));
             }
         }
     }
@@ -737,6 +804,46 @@ internal sealed class BackupSession : IDisposable
         {
             blockIndex.Add([seq, logicalOffset, rawLength]);
         }
+    }
+
+    /// <summary>
+    /// Writes the catalog entries up to <paramref name="count"/> as journal blocks (JSON lines; a block's logical offset is
+    /// the number of entries journaled through it), chaining each into the catalog digest. Every earlier item has passed
+    /// the hasher, so these entries carry their content hashes.
+    /// </summary>
+    private void JournalThrough(int count)
+    {
+        var lines = new MemoryStream();
+        for (; journaled < count; journaled++)
+        {
+            CatalogEntry entry;
+            lock (catalog)
+            {
+                entry = catalog[journaled];
+            }
+
+            var json = SpoolJson.Serialize(entry);
+            if (lines.Length + json.Length + 1 > PayloadCapacity)
+            {
+                WriteJournalBlock(lines);
+                lines.SetLength(0);
+            }
+
+            digest.Add(json);
+            lines.Write(json);
+            lines.WriteByte((byte)'\n');
+        }
+
+        if (lines.Length > 0)
+        {
+            WriteJournalBlock(lines);
+        }
+    }
+
+    private void WriteJournalBlock(MemoryStream lines)
+    {
+        lines.GetBuffer().AsSpan(0, (int)lines.Length).CopyTo(journalBlock.AsSpan(BlockHeader.Size));
+        WriteSealed(journalBlock, BlockKind.Journal, CompressionKind.None, journaled, (int)lines.Length, (int)lines.Length);
     }
 
     private async Task CheckpointAsync(CutMark cut, CancellationToken ct)
@@ -758,7 +865,7 @@ internal sealed class BackupSession : IDisposable
             NextSequence = nextSequence,
             LogicalOffset = cut.LogicalOffset,
             Source = cut.Source,
-            Catalog = cut.Catalog,
+            Catalog = new CatalogState(journaled, digest.Hex),
             Drive = s.Position,
             Chain = chain,
             BlockSize = target.BlockSize,
