@@ -49,6 +49,38 @@ internal static partial class Posix
     public static void StartWriteback(SafeFileHandle handle, long offset, long length) =>
         _ = SyncFileRangeNative((int)handle.DangerousGetHandle(), offset, length, 2);
 
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int FcntlNative(int fd, int cmd, int arg);
+
+    private const int FGetfl = 3;
+    private const int FSetfl = 4;
+    public const int Einval = 22;
+
+    // O_DIRECT differs between architectures; elsewhere direct I/O is simply not used.
+    private static int ODirect => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 0x4000,
+        Architecture.Arm64 => 0x10000,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Switches an open file to direct I/O (O_DIRECT), so that writes go from the caller's buffer to the device without a
+    /// copy through the page cache. False when the platform or the file system does not allow it.
+    /// </summary>
+    public static bool TrySetDirectIo(SafeFileHandle handle, bool on)
+    {
+        var flag = ODirect;
+        if (flag == 0)
+        {
+            return false;
+        }
+
+        var fd = (int)handle.DangerousGetHandle();
+        var flags = FcntlNative(fd, FGetfl, 0);
+        return flags >= 0 && FcntlNative(fd, FSetfl, on ? flags | flag : flags & ~flag) == 0;
+    }
+
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     private static partial int FtruncateNative(int fd, long length);
 
