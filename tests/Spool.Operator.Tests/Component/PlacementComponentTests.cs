@@ -108,6 +108,53 @@ public sealed class PlacementComponentTests
     }
 
     [Test]
+    public async Task Jobs_queued_for_one_drive_each_take_it_as_soon_as_the_one_before_them_frees_it()
+    {
+        await _h.RenewLeaseAsync("n1", seconds: 3600);
+        var claims = new[] { "data", "logs", "db" };
+        await _h.CreateClaimAsync("logs", "pv-logs");
+        await _h.CreateClaimAsync("db", "pv-db");
+        for (var i = 0; i < claims.Length; i++)
+        {
+            await _h.RunPodAsync($"app-{i}", "n1", claims[i]);
+        }
+
+        await _h.StartOperatorAsync();
+        foreach (var claim in claims)
+        {
+            await _h.CreateBackupAsync("q-" + claim, ["td-0"], claim);
+        }
+
+        async Task<BackupJob[]> Jobs() => await Task.WhenAll(claims.Select(c => _h.GetBackupAsync("q-" + c)));
+        var jobs = await _h.EventuallyAsync(
+            Jobs,
+            js => js.Count(j => j.Status?.Phase == BackupPhase.Running) == 1
+                && js.Count(j => j.Status?.Phase == BackupPhase.Waiting && JobConditions.Find(j.Status.Conditions, JobConditions.Ready)?.Reason == Reasons.WaitingForDrive) == 2,
+            "one job to hold td-0 and two to queue for it");
+
+        // From here on the clock stands still: no re-queue comes due, so each waiting job can only start on the wake-up
+        // that the release of td-0 sends. The arbitration queue, rebuilt at most every 200 ms of this clock, is then
+        // reused by every decision until the end of the test, while the jobs in it claim the drive one after another.
+        _h.Time.Advance(TimeSpan.FromSeconds(2));
+        foreach (var _ in claims)
+        {
+            var running = jobs.Single(j => j.Status?.Phase == BackupPhase.Running);
+            running.Status!.Drives!.Single().Name.Should().Be("td-0");
+            await _h.WriteStatusAsync(running.Metadata.Name!, s => s with { Report = new AgentReport { Epoch = s.Epoch, Node = "n1", Outcome = "Completed" } });
+            var finished = running.Metadata.Name!;
+            jobs = await _h.EventuallyAsync(
+                Jobs,
+                js => js.Single(j => j.Metadata.Name == finished).Status?.Phase == BackupPhase.Succeeded
+                    && (js.All(j => j.Status?.Phase == BackupPhase.Succeeded) || js.Count(j => j.Status?.Phase == BackupPhase.Running) == 1),
+                $"{finished} to finish and the next queued job to take td-0",
+                step: TimeSpan.Zero,
+                timeout: TimeSpan.FromSeconds(15));
+        }
+
+        jobs.Should().OnlyContain(j => j.Status!.Phase == BackupPhase.Succeeded);
+    }
+
+    [Test]
     public async Task Deleting_a_running_job_releases_its_drive_and_removes_the_finalizer()
     {
         await _h.RunPodAsync("app-0", "n1");

@@ -302,7 +302,7 @@ public sealed class ClusterCache
         {
             if (_queue is { } cached && _time.GetElapsedTime(cached.Stamp, stamp) < TimeSpan.FromMilliseconds(200))
             {
-                return cached.Queue;
+                return StillQueued(cached.Queue);
             }
         }
 
@@ -346,6 +346,19 @@ public sealed class ClusterCache
         }
 
         return queue;
+    }
+
+    /// <summary>
+    /// The cached queue without the jobs that have left it since (claimed their drives, finished, were deleted). Such a
+    /// job would still rank above the ones waiting, so a drive freed meanwhile would be planned for it and nobody would
+    /// claim it: the single wake-up the release sends would be spent, and the waiting jobs would sleep until their
+    /// re-queue. A job that joined the queue meanwhile may be missing, which costs only fairness, never progress.
+    /// </summary>
+    private IReadOnlyList<QueuedJob> StillQueued(IReadOnlyList<QueuedJob> cached)
+    {
+        var backups = BackupJobs.Store.ByIndex(JobIndexes.Queued, JobIndexes.QueuedValue).Select(ObjectKey.Of).ToHashSet(StringComparer.Ordinal);
+        var restores = RestoreJobs.Store.ByIndex(JobIndexes.Queued, JobIndexes.QueuedValue).Select(ObjectKey.Of).ToHashSet(StringComparer.Ordinal);
+        return cached.Where(q => (q.Job.Kind == RestoreJob.KindValue ? restores : backups).Contains(q.Job.Key)).ToList();
     }
 
     /// <summary>Keys of the jobs of both kinds whose volume is the claim <paramref name="claimKey"/> (namespace/claim).</summary>
