@@ -153,28 +153,21 @@ public sealed class FederatedScenarioTests : ClusterScenario
             drive.Should().Be($"td-{task.Node![^1] - '1'}", $"{task.Job} ran on {task.Node}, which reaches only that drive");
         }
 
-        // Every volume's backup, restored onto the node where its workload runs now, next to the live volume: the nodes
-        // side by side, each node's restores one after the other on its one drive.
+        // Every volume's backup, restored onto the node where its workload runs now, next to the live volume: all ten at
+        // once, so that each node's restores queue for its one drive and take it in turn as it is freed.
         var restoring = Time.GetTimestamp();
-        var perNode = await Task.WhenAll(tasks.Values.GroupBy(t => t.Node!, StringComparer.Ordinal).Select(async group =>
+        var outcomes = (await Task.WhenAll(tasks.Values.Select(async task =>
         {
-            var done = new List<(VolumeTask Task, Pod Pod, TreeManifest Source, RestoreOutcome Outcome)>();
-            foreach (var task in group.OrderBy(t => t.Order))
+            var (workload, source) = workloads[TaskKey(task)];
+            var pod = await WorkloadPodAsync(workload);
+            var path = Path.Combine(Cluster.Layout.Root, "restored", task.PersistentVolumeClaim);
+            var restore = JobTemplates.Restore(Cluster.Repository, Namespace, task.PersistentVolumeClaim + "-restore", task.Job!, task.PersistentVolumeClaim);
+            restore = restore with
             {
-                var (workload, source) = workloads[TaskKey(task)];
-                var pod = await WorkloadPodAsync(workload);
-                var path = Path.Combine(Cluster.Layout.Root, "restored", task.PersistentVolumeClaim);
-                var restore = JobTemplates.Restore(Cluster.Repository, Namespace, task.PersistentVolumeClaim + "-restore", task.Job!, task.PersistentVolumeClaim);
-                restore = restore with
-                {
-                    Spec = restore.Spec with { Target = new RestoreTarget { NodePath = new NodePathTarget { Node = pod.Spec.NodeName!, Path = path } } },
-                };
-                done.Add((task, pod, source, await Story.RunRestoreAsync(restore, source, path, EndToEndSettings.RestoreTimeout, Token)));
-            }
-
-            return done;
-        }));
-        var outcomes = perNode.SelectMany(o => o).ToList();
+                Spec = restore.Spec with { Target = new RestoreTarget { NodePath = new NodePathTarget { Node = pod.Spec.NodeName!, Path = path } } },
+            };
+            return (Task: task, Pod: pod, Source: source, Outcome: await Story.RunRestoreAsync(restore, source, path, EndToEndSettings.RestoreTimeout, Token));
+        }))).ToList();
         outcomes.Should().HaveCount(workloads.Count);
         foreach (var (task, pod, source, outcome) in outcomes)
         {
