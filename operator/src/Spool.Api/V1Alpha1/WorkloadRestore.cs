@@ -11,10 +11,10 @@ public sealed record WorkloadRestore
     /// <summary>The workload (pod owner) the claim belongs to.</summary>
     public string? Workload { get; init; }
 
-    /// <summary>Node the workload runs on now, or the fallback node.</summary>
+    /// <summary>Node the workload is restored on: where it runs now, or the fallback node; before its turn, the node of its backup.</summary>
     public string? Node { get; init; }
 
-    /// <summary>Running (a pod of it runs on the node), NotRunning (restored through a mounter pod), ActiveElsewhere (it runs on another node than the restore target) or Missing (its claim does not exist).</summary>
+    /// <summary>Running (a pod of it runs on the restore's node), NotRunning (no pod of it runs), ActiveElsewhere (it runs on another node than the restore's) or Missing (its claim does not exist).</summary>
     public string? WorkloadState { get; init; }
 
     /// <summary>When the restored backup of this claim finished.</summary>
