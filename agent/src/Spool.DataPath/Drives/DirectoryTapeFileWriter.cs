@@ -7,9 +7,11 @@ namespace Spool.DataPath.Drives;
 /// <summary>
 /// Appends blocks to one tape file of a directory drive. Where the file system allows it, blocks are gathered in an
 /// aligned staging buffer and written with direct I/O in runs of about 4 MiB: copying a backup through the page cache
-/// cost more CPU than hashing it, and the data must reach the device at the next checkpoint anyway. Otherwise (or when
-/// the block size is not a multiple of 4 KiB) blocks are written through the page cache and writeback is started behind
-/// them. Either way <see cref="Sync"/> writes out everything accepted so far and fsyncs.
+/// cost more CPU than hashing it, and the data must reach the device at the next checkpoint anyway. There are two staging
+/// buffers: while one run is being written (on a pool thread), the next one fills, so the caller does not wait for the
+/// device unless it is slower than the caller. Otherwise (or when the block size is not a multiple of 4 KiB) blocks are
+/// written through the page cache and writeback is started behind them. Either way <see cref="Sync"/> waits until
+/// everything accepted so far is written, then fsyncs.
 /// </summary>
 internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
 {
@@ -19,11 +21,13 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
     private readonly SafeFileHandle handle;
     private readonly int blockSize;
     private readonly long? room;
-    private readonly byte[]? staging;
-    private readonly int stagingStart;
+    private readonly byte[][] staging = [];
+    private readonly int[] stagingStart = [];
     private readonly int stagingCapacity;
     private bool direct;
+    private int active;
     private int staged;
+    private Task inFlight = Task.CompletedTask;
     private long offset;
     private long kicked;
     private bool closed;
@@ -40,9 +44,14 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
             stagingCapacity = Math.Max(1, StagingBytes / blockSize) * blockSize;
 
             // A pinned array never moves, so the aligned window found once stays aligned.
-            staging = GC.AllocateUninitializedArray<byte>(stagingCapacity + Alignment, pinned: true);
-            var address0 = Marshal.UnsafeAddrOfPinnedArrayElement(staging, 0);
-            stagingStart = (int)((Alignment - (address0 % Alignment)) % Alignment);
+            staging = new byte[2][];
+            stagingStart = new int[2];
+            for (var i = 0; i < 2; i++)
+            {
+                staging[i] = GC.AllocateUninitializedArray<byte>(stagingCapacity + Alignment, pinned: true);
+                var address0 = Marshal.UnsafeAddrOfPinnedArrayElement(staging[i], 0);
+                stagingStart[i] = (int)((Alignment - (address0 % Alignment)) % Alignment);
+            }
         }
     }
 
@@ -68,14 +77,14 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
             throw new DriveException($"medium full at {Address}");
         }
 
-        if (staging is not null)
+        if (staging.Length > 0)
         {
-            block.CopyTo(staging.AsSpan(stagingStart + staged));
+            block.CopyTo(staging[active].AsSpan(stagingStart[active] + staged));
             staged += blockSize;
             offset += blockSize;
             if (staged == stagingCapacity)
             {
-                WriteStaged();
+                SubmitStaged();
             }
 
             return;
@@ -83,12 +92,13 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
 
         RandomAccess.Write(handle, block, offset);
         offset += blockSize;
-        StartWriteback();
+        StartWriteback(offset);
     }
 
     public void Sync()
     {
-        WriteStaged();
+        SubmitStaged();
+        WaitInFlight();
         Posix.Fsync(handle);
     }
 
@@ -110,7 +120,8 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
             // when every block was written at once; nothing waits for it to be durable.
             try
             {
-                WriteStaged();
+                SubmitStaged();
+                WaitInFlight();
             }
             catch (IOException)
             {
@@ -121,15 +132,34 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
         handle.Dispose();
     }
 
-    private void WriteStaged()
+    /// <summary>Starts writing the active staging buffer (after the previous run is written) and switches to the other one.</summary>
+    private void SubmitStaged()
     {
-        if (staging is null || staged == 0)
+        if (staged == 0)
         {
             return;
         }
 
-        var data = staging.AsSpan(stagingStart, staged);
+        WaitInFlight();
+        var buffer = staging[active];
+        var start = stagingStart[active];
+        var length = staged;
         var at = offset - staged;
+        inFlight = Task.Run(() => WriteRun(buffer.AsSpan(start, length), at));
+        active ^= 1;
+        staged = 0;
+    }
+
+    /// <summary>Waits for the run being written; its failure surfaces here, in the caller's next write, sync or close.</summary>
+    private void WaitInFlight()
+    {
+        var run = inFlight;
+        inFlight = Task.CompletedTask;
+        run.GetAwaiter().GetResult();
+    }
+
+    private void WriteRun(ReadOnlySpan<byte> data, long at)
+    {
         if (direct)
         {
             try
@@ -147,19 +177,17 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
         else
         {
             RandomAccess.Write(handle, data, at);
-            StartWriteback();
+            StartWriteback(at + data.Length);
         }
-
-        staged = 0;
     }
 
     // Keep the kernel writing back behind us, so the fsync at a checkpoint waits for a small tail only.
-    private void StartWriteback()
+    private void StartWriteback(long end)
     {
-        if (offset - kicked >= WritebackChunk)
+        if (end - kicked >= WritebackChunk)
         {
-            Posix.StartWriteback(handle, kicked, offset - kicked);
-            kicked = offset;
+            Posix.StartWriteback(handle, kicked, end - kicked);
+            kicked = end;
         }
     }
 }
