@@ -28,6 +28,37 @@ public sealed class CatalogQueryTests
     }
 
     [Test]
+    public void Unfinished_restores_pin_their_backup_and_a_federated_one_the_backups_of_the_workloads_it_has_yet_to_restore_with_their_chains()
+    {
+        static BackupJob Child(string name, string id) => new()
+        {
+            Metadata = new Spool.Api.ObjectMeta { Name = name, Namespace = "shop" },
+            Status = new BackupJobStatus { Phase = BackupPhase.Succeeded, Catalog = new CatalogLocation { BackupId = id } },
+        };
+
+        var jobs = new[] { Child("run-000-a", "i2"), Child("run-001-b", "f2"), Child("run-002-c", "other") };
+        var single = new RestoreJob { Metadata = new Spool.Api.ObjectMeta { Name = "one", Namespace = "shop" }, Status = new RestoreJobStatus { Phase = RestorePhase.Running, Backup = new CatalogLocation { BackupId = "i3" } } };
+        var federated = new RestoreJob
+        {
+            Metadata = new Spool.Api.ObjectMeta { Name = "all", Namespace = "shop" },
+            Status = new RestoreJobStatus
+            {
+                Phase = RestorePhase.Running,
+                Workloads =
+                [
+                    new WorkloadRestore { Namespace = "shop", PersistentVolumeClaim = "a", BackupJob = "run-000-a", Phase = RestorePhase.Running },
+                    new WorkloadRestore { Namespace = "shop", PersistentVolumeClaim = "b", BackupJob = "run-001-b", Phase = RestorePhase.Succeeded },
+                    new WorkloadRestore { Namespace = "shop", PersistentVolumeClaim = "c", BackupJob = "run-002-c" },
+                ],
+            },
+        };
+        var done = single with { Metadata = single.Metadata with { Name = "done" }, Status = single.Status! with { Phase = RestorePhase.Succeeded, Backup = new CatalogLocation { BackupId = "gone" } } };
+
+        CatalogQuery.Pinned([single, federated, done], jobs, Entries).Should().BeEquivalentTo(["i3", "f2", "f1", "i1", "i2", "other"],
+            "i3 needs f2; workload a (i2, with f1 and i1) is being restored and c (other) is next; b is done and the finished restore pins nothing");
+    }
+
+    [Test]
     public void A_chain_lists_the_full_first_and_is_null_when_a_link_is_missing_or_expired()
     {
         CatalogQuery.Chain(Entries, "i2")!.Select(e => e.BackupId).Should().Equal("f1", "i1", "i2");

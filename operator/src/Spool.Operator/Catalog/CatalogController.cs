@@ -83,18 +83,7 @@ public sealed class CatalogController
         var maps = _catalogs.Store.List().Where(c => c.Metadata.Namespace == _namespace).ToList();
         var catalogs = maps.Select(c => CatalogConfigMaps.Read(c.Metadata.Labels?.GetValueOrDefault(BackupScheduleLabels.Drive) ?? c.Metadata.Name ?? "", c)).ToList();
         var merged = CatalogQuery.Merge(catalogs);
-        var pinned = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var restore in _restores.Store.List().Where(r => r.Status?.Phase is not (RestorePhase.Succeeded or RestorePhase.Failed)))
-        {
-            if (restore.Status?.Backup?.BackupId is { Length: > 0 } id)
-            {
-                pinned.Add(id);
-                foreach (var link in CatalogQuery.Chain(merged, id) ?? [])
-                {
-                    pinned.Add(link.BackupId);
-                }
-            }
-        }
+        var pinned = CatalogQuery.Pinned(_restores.Store.List(), _jobs.Store.List(), merged);
 
         var observation = new CatalogObservation
         {

@@ -51,6 +51,52 @@ public static class CatalogQuery
         return byId.TryGetValue(backupId, out var entry) ? ChainOf(byId, entry) : null;
     }
 
+    /// <summary>
+    /// The backups unfinished restores read, with their whole chains, which retention keeps: a restore's resolved
+    /// backup, and for a federated restore the run's backups of every workload it has yet to restore (found through
+    /// the run's child BackupJobs, <paramref name="jobs"/>).
+    /// </summary>
+    public static IReadOnlySet<string> Pinned(IEnumerable<RestoreJob> restores, IEnumerable<BackupJob> jobs, IReadOnlyList<CatalogEntry> entries)
+    {
+        var byJob = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var job in jobs)
+        {
+            if (job.Status?.Catalog?.BackupId is { Length: > 0 } id)
+            {
+                byJob[$"{job.Metadata.Namespace}/{job.Metadata.Name}"] = id;
+            }
+        }
+
+        var pinned = new HashSet<string>(StringComparer.Ordinal);
+        void Pin(string id)
+        {
+            pinned.Add(id);
+            foreach (var link in Chain(entries, id) ?? [])
+            {
+                pinned.Add(link.BackupId);
+            }
+        }
+
+        foreach (var restore in restores.Where(r => r.Status?.Phase is not (RestorePhase.Succeeded or RestorePhase.Failed or RestorePhase.PartiallySucceeded)))
+        {
+            if (restore.Status?.Backup?.BackupId is { Length: > 0 } id)
+            {
+                Pin(id);
+            }
+
+            foreach (var workload in restore.Status?.Workloads ?? [])
+            {
+                if (workload.Phase is not (RestorePhase.Succeeded or RestorePhase.Failed or RestorePhase.PartiallySucceeded)
+                    && workload.BackupJob is { } name && byJob.TryGetValue($"{workload.Namespace}/{name}", out var runBackup))
+                {
+                    Pin(runBackup);
+                }
+            }
+        }
+
+        return pinned;
+    }
+
     public static CatalogEntry? Find(IReadOnlyList<CatalogEntry> entries, string backupId) =>
         entries.FirstOrDefault(e => e.BackupId == backupId);
 

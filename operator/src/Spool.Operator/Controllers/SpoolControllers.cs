@@ -598,7 +598,8 @@ public sealed class SpoolControllers : IAsyncDisposable
 
         // A federated parent's progress sums its children's, which count themselves.
         yield return new Measurement<long>(Cache.BackupJobs.Store.List().Where(j => j.Spec.Source.Selector is null).Sum(j => Bytes(j.Status?.Attempts, j.Status?.Progress, j.Status?.Epoch ?? 0)), new KeyValuePair<string, object?>("kind", BackupJob.KindValue));
-        yield return new Measurement<long>(Cache.RestoreJobs.Store.List().Sum(j => Bytes(j.Status?.Attempts, j.Status?.Progress, j.Status?.Epoch ?? 0)), new KeyValuePair<string, object?>("kind", RestoreJob.KindValue));
+        // A federated restore's progress sums its children's, likewise.
+        yield return new Measurement<long>(Cache.RestoreJobs.Store.List().Where(j => j.Status?.Workloads is null).Sum(j => Bytes(j.Status?.Attempts, j.Status?.Progress, j.Status?.Epoch ?? 0)), new KeyValuePair<string, object?>("kind", RestoreJob.KindValue));
     }
 
     public static ActivitySource ActivitySource => OperatorTelemetry.Source;
