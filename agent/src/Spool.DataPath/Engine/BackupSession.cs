@@ -32,6 +32,9 @@ internal sealed class BackupSession : IDisposable
     private readonly Channel<PipelineItem> hashed = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(PoolSize) { SingleReader = true, SingleWriter = true });
     private readonly Channel<byte[]> free = Channel.CreateUnbounded<byte[]>();
     private readonly ConcurrentQueue<BackupWarning> pendingWarnings = new();
+
+    // SHA-256 states the hasher has finished with, for the producer's next files: creating one per file showed in profiles.
+    private readonly ConcurrentQueue<IncrementalHash> spareHashes = new();
     private readonly List<BackupWarning> warnings = [];
     // Appended by the producer, completed with content hashes by the hasher, read by the writer: guarded by its own lock.
     private readonly List<CatalogEntry> catalog = [];
@@ -329,7 +332,7 @@ internal sealed class BackupSession : IDisposable
             }
 
             await EmitAsync(PaxTarWriter.Header(new TarEntryHeader(e.RelativePath, TarEntryHeader.Regular, st.Size, st.Permissions, st.Uid, st.Gid, st.MtimeNs / 1_000_000_000L, null)), ct).ConfigureAwait(false);
-            var job = new FileHashJob(IncrementalHash.CreateHash(HashAlgorithmName.SHA256));
+            var job = new FileHashJob(spareHashes.TryDequeue(out var spare) ? spare : IncrementalHash.CreateHash(HashAlgorithmName.SHA256));
             var position = new SourcePosition(index, e.RelativePath, 0, headerOffset, st.Size, st.MtimeNs, st.CtimeNs, st.Permissions, st.Uid, st.Gid, st.LinkCount);
             var shortRead = await CopyFileDataAsync(handle, 0, st.Size, job, position, ct).ConfigureAwait(false);
             var changed = shortRead || Changed(handle, st);
@@ -669,7 +672,7 @@ internal sealed class BackupSession : IDisposable
                     if (span.Last)
                     {
                         var hex = Convert.ToHexStringLower(hash.GetHashAndReset());
-                        hash.Dispose();
+                        spareHashes.Enqueue(hash);
                         lock (catalog)
                         {
                             catalog[span.Job.EntryIndex] = catalog[span.Job.EntryIndex] with { Sha256 = hex };
@@ -921,6 +924,11 @@ internal sealed class BackupSession : IDisposable
 
     public void Dispose()
     {
+        while (spareHashes.TryDequeue(out var spare))
+        {
+            spare.Dispose();
+        }
+
         stream?.Dispose();
         codec.Dispose();
         foreach (var d in drives.Values)

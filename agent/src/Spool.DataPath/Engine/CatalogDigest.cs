@@ -7,6 +7,7 @@ internal sealed class CatalogDigest
 {
     private readonly byte[] state = new byte[32];
     private readonly byte[] scratch = new byte[32];
+    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public CatalogDigest()
     {
@@ -19,10 +20,11 @@ internal sealed class CatalogDigest
 
     public void Add(ReadOnlySpan<byte> entryJson)
     {
-        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        h.AppendData(state);
-        h.AppendData(entryJson);
-        h.GetHashAndReset(scratch);
+        // One hash object for every entry: GetHashAndReset leaves it ready for the next, and creating one per entry cost
+        // more than hashing the entry.
+        hash.AppendData(state);
+        hash.AppendData(entryJson);
+        hash.GetHashAndReset(scratch);
         scratch.CopyTo(state, 0);
     }
 
