@@ -205,6 +205,34 @@ public sealed class BackupJobDeciderPropertyTests
     });
 
     [FsCheck.NUnit.Property(MaxTest = Runs)]
+    public Property A_backup_that_resumes_keeps_every_drive_of_its_segments_reachable_from_one_node() => Prop.ForAll(Choices, choices =>
+    {
+        var observation = Scenario.Build(choices);
+        var outcome = Simulation.Apply(observation, BackupJobDecider.Decide(observation));
+        var status = outcome.Observation.Job.Status;
+        if (outcome.Deleted || status?.Phase != BackupPhase.Running || status.ResumeFrom is null || outcome.Observation.Job.Spec.Destination.Redundancy?.Mode is RedundancyMode.Mirror or RedundancyMode.Parity)
+        {
+            return;
+        }
+
+        if (status.Epoch == observation.Job.Status?.Epoch)
+        {
+            return; // not placed by this decision: the generated history is not the decider's
+        }
+
+        var attempts = status.Attempts ?? [];
+        var start = attempts.Count - 1;
+        while (start > 0 && attempts[start].Restart == "Checkpoint")
+        {
+            start--;
+        }
+
+        var segmentDrives = attempts.Skip(Math.Max(0, start)).SelectMany(a => a.Drives ?? []).Distinct().Select(outcome.Observation.Cluster.FindDrive).ToList();
+        segmentDrives.Should().NotContainNulls();
+        outcome.Observation.Cluster.Nodes.Should().Contain(n => segmentDrives.All(d => DriveArbiter.Reaches(d!, n)), "some node must be able to read the whole backup");
+    });
+
+    [FsCheck.NUnit.Property(MaxTest = Runs)]
     public Property Nothing_of_an_older_epoch_survives_in_a_running_job() => Prop.ForAll(Choices, choices =>
     {
         var observation = Scenario.Build(choices);

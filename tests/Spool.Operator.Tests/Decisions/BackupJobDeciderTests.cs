@@ -131,6 +131,49 @@ public sealed class BackupJobDeciderTests
         status.Volume!.Pod.Should().Be("app-1");
     }
 
+    /// <summary>td-0 reaches only n1 and held the first segment; td-1 reaches <paramref name="td1Nodes"/>; the workload moved to n2.</summary>
+    private static BackupJobObservation MovedAwayFromItsDrive(IReadOnlyList<string> td1Nodes) => Running(o =>
+    {
+        var status = o.Job.Status! with { Attempts = [new Attempt { Epoch = 2, Node = "n1", Drives = ["td-0"], StartTime = Now.AddMinutes(-2), Restart = "Fresh" }] };
+        return o with
+        {
+            Job = o.Job with { Status = status },
+            Pods = [Build.Pod("app-1", "n2")],
+            Cluster = o.Cluster with { Drives = [Build.Drive("td-0", nodes: ["n1"], holder: Build.Holder(o.Job, 2, "n1")), Build.Drive("td-1", nodes: td1Nodes)] },
+        };
+    });
+
+    [Test]
+    public void A_resume_onto_a_drive_no_node_reaches_with_the_earlier_segments_starts_over_under_a_new_backup_id()
+    {
+        var before = MovedAwayFromItsDrive(["n2"]);
+        var status = NewStatus(BackupJobDecider.Decide(before));
+
+        status.Phase.Should().Be(BackupPhase.Running);
+        status.Node.Should().Be("n2");
+        status.Drives!.Select(d => d.Name).Should().Equal("td-1");
+        status.ResumeFrom.Should().BeNull("a backup split over td-0 and td-1 could be restored on no node");
+        status.BackupId.Should().NotBe(before.Job.Status!.BackupId);
+        status.Segment.Should().Be(0);
+        status.Attempts![^1].Restart.Should().Be("Fresh");
+        var progressing = JobConditions.Find(status.Conditions, JobConditions.Progressing)!;
+        progressing.Reason.Should().Be(Reasons.CheckpointUnusable);
+        progressing.Message.Should().Contain("td-0").And.Contain("started over");
+    }
+
+    [Test]
+    public void A_resume_onto_a_drive_that_a_node_reaches_with_the_earlier_segments_continues_the_backup()
+    {
+        var before = MovedAwayFromItsDrive(["n1", "n2"]);
+        var status = NewStatus(BackupJobDecider.Decide(before));
+
+        status.Node.Should().Be("n2");
+        status.Drives!.Select(d => d.Name).Should().Equal("td-1");
+        status.ResumeFrom!.Sequence.Should().Be(5);
+        status.BackupId.Should().Be(before.Job.Status!.BackupId);
+        status.Segment.Should().Be(1);
+    }
+
     [Test]
     public void A_failed_drive_moves_the_job_to_another_drive_on_the_same_node()
     {

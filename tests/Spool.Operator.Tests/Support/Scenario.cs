@@ -203,6 +203,11 @@ public sealed class Scenario
                 _ => null,
             };
             var running = phase == BackupPhase.Running;
+
+            // Sometimes an earlier segment of the same backup was written on another drive, by a node since left.
+            var earlier = Chance(40) ? new Attempt { Epoch = epoch - 1, Node = "n0", Drives = [driveNames[Pick(driveNames.Count)]], StartTime = Build_Now.AddMinutes(-6), EndTime = Build_Now.AddMinutes(-3), Restart = "Fresh" } : null;
+            var current = new Attempt { Epoch = epoch, Node = runningNode, Drives = [.. heldByMe.Order()], StartTime = Build_Now.AddMinutes(-3), Restart = earlier is null ? "Fresh" : "Checkpoint" };
+            List<Attempt> attempts = earlier is null ? [current] : [earlier, current];
             status = new BackupJobStatus
             {
                 Phase = phase,
@@ -220,7 +225,7 @@ public sealed class Scenario
                 Checkpoint = running ? checkpoint : null,
                 Report = running ? report : null,
                 Progress = running ? new JobProgress { Epoch = epoch, BytesDone = 1000 * Pick(12) } : null,
-                Attempts = running ? [new Attempt { Epoch = epoch, Node = runningNode, StartTime = Build_Now.AddMinutes(-3) }] : null,
+                Attempts = running ? attempts : null,
                 StartTime = running ? Build_Now.AddMinutes(-3) : null,
                 ObservedGeneration = 1,
             };

@@ -664,6 +664,20 @@ internal sealed class JobEngine
     private void Assign(BackupJobStatus status, OwnerResolution owner, IReadOnlyList<string> chosen, FailoverContext? failover)
     {
         var node = owner.Node!;
+
+        // A restore reads the backup's segments from one node: a resume onto drives that no node reaches together with
+        // the drives of the earlier segments would finish a backup nobody can restore, so it starts over instead.
+        (string Reason, string Message)? startedOver = null;
+        if (frame.WritesToDrives
+            && frame.Demand.Mode == RedundancyMode.None
+            && (failover is not null ? failover.ResumeFrom : status.ResumeFrom) is not null
+            && UnreachableTogether(status, chosen) is { } apart)
+        {
+            startedOver = (CheckpointUnusable, $"no node reaches drive(s) {string.Join(", ", chosen)} of node {node} together with {apart}, which hold the backup's earlier segments; started over");
+            status = status with { ResumeFrom = null, BackupId = $"{frame.BackupIdBase}-{status.Epoch + 1}", Segment = null };
+            failover = failover is null ? null : failover with { ResumeFrom = null, ProgressReason = startedOver.Value.Reason, ProgressMessage = startedOver.Value.Message };
+        }
+
         var epoch = status.Epoch + 1;
         var segment = status.Segment is { } s ? s + 1 : 0;
         var now = Now;
@@ -783,8 +797,8 @@ internal sealed class JobEngine
             : replacing ? $"; {string.Join(", ", active.Where(h => replaced.Contains(h.Member)).Select(h => $"{h.Name} replaces member {h.Member} from stripe {resumeStripe}"))}"
             : lost.Count > 0 ? $"; degraded without member(s) {string.Join(", ", lost.Select(h => $"{h.Member} ({h.Name})"))}"
             : "";
-        var progressReason = failover?.ProgressReason ?? (resume is not null ? "Resumed" : Running);
-        var message = failover?.ProgressMessage is { } fm
+        var progressReason = failover?.ProgressReason ?? startedOver?.Reason ?? (resume is not null ? "Resumed" : Running);
+        var message = (failover?.ProgressMessage ?? startedOver?.Message) is { } fm
             ? $"running on node {node} with drive(s) {string.Join(", ", active.Select(h => h.Name))} at epoch {epoch}{setNote}; {fm}"
             : $"running on node {node} with drive(s) {string.Join(", ", active.Select(h => h.Name))} at epoch {epoch}{setNote}";
         newStatus = status with
@@ -808,6 +822,34 @@ internal sealed class JobEngine
         var eventReason = failover is not null ? (resume is not null ? "Resumed" : "Restarted") : (resume is not null ? "Resumed" : "Placed");
         var replicaNote = frame.Replica is { Chosen: true } chosenReplica ? $"; {chosenReplica.Reason}" : "";
         Event(RecordEvent.Normal, eventReason, $"Assigned to node {node} with drive(s) {string.Join(", ", active.Select(h => h.Name))} at epoch {epoch}{setNote} ({owner.Resolution} {owner.Pod ?? owner.PersistentVolume}{replicaNote})");
+    }
+
+    /// <summary>
+    /// The drives of the current backup's earlier attempts (since its last fresh start) that no node reaches together
+    /// with <paramref name="chosen"/>, named; null when some node reaches them all.
+    /// </summary>
+    private string? UnreachableTogether(BackupJobStatus status, IReadOnlyList<string> chosen)
+    {
+        var attempts = status.Attempts ?? [];
+        var start = attempts.Count - 1;
+        while (start > 0 && attempts[start].Restart == "Checkpoint")
+        {
+            start--;
+        }
+
+        var earlier = attempts.Skip(Math.Max(0, start)).SelectMany(a => a.Drives ?? []).Except(chosen, StringComparer.Ordinal).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (earlier.Count == 0)
+        {
+            return null;
+        }
+
+        var drives = earlier.Concat(chosen).Select(cluster.FindDrive).ToList();
+        if (drives.All(d => d is not null) && cluster.Nodes.Any(n => drives.All(d => DriveArbiter.Reaches(d!, n))))
+        {
+            return null;
+        }
+
+        return string.Join(", ", earlier);
     }
 
     /// <summary>Ranges of a member still missing: the set runs without it until a replacement takes its place.</summary>
