@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Spool.DataPath.Native;
 
@@ -17,7 +16,6 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
 {
     private const long WritebackChunk = 8L << 20;
     private const int StagingBytes = 4 << 20;
-    private const int Alignment = 4096;
     private readonly SafeFileHandle handle;
     private readonly int blockSize;
     private readonly long? room;
@@ -38,19 +36,16 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
         this.blockSize = blockSize;
         this.room = room;
         Address = address;
-        if (blockSize % Alignment == 0 && Posix.TrySetDirectIo(handle, on: true))
+        if (blockSize % StagingBuffers.Alignment == 0 && Posix.TrySetDirectIo(handle, on: true))
         {
             direct = true;
             stagingCapacity = Math.Max(1, StagingBytes / blockSize) * blockSize;
 
-            // A pinned array never moves, so the aligned window found once stays aligned.
             staging = new byte[2][];
             stagingStart = new int[2];
             for (var i = 0; i < 2; i++)
             {
-                staging[i] = GC.AllocateUninitializedArray<byte>(stagingCapacity + Alignment, pinned: true);
-                var address0 = Marshal.UnsafeAddrOfPinnedArrayElement(staging[i], 0);
-                stagingStart[i] = (int)((Alignment - (address0 % Alignment)) % Alignment);
+                (staging[i], stagingStart[i]) = StagingBuffers.Rent(stagingCapacity);
             }
         }
     }
@@ -109,6 +104,7 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
             Sync();
             closed = true;
             handle.Dispose();
+            ReturnStaging();
         }
     }
 
@@ -128,8 +124,27 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
             }
         }
 
+        var wasClosed = closed;
         closed = true;
         handle.Dispose();
+        if (!wasClosed)
+        {
+            ReturnStaging();
+        }
+    }
+
+    /// <summary>Hands the staging buffers back once no run is in flight (a failed one has been waited for).</summary>
+    private void ReturnStaging()
+    {
+        if (!inFlight.IsCompleted)
+        {
+            return;
+        }
+
+        foreach (var b in staging)
+        {
+            StagingBuffers.Return(b);
+        }
     }
 
     /// <summary>Starts writing the active staging buffer (after the previous run is written) and switches to the other one.</summary>

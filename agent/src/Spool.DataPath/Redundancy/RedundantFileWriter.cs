@@ -100,10 +100,7 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
             return;
         }
 
-        foreach (var w in current)
-        {
-            w?.Sync();
-        }
+        OnEveryMember(w => w.Sync());
     }
 
     public void Close()
@@ -129,6 +126,24 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
         }
 
         codec.Dispose();
+    }
+
+    /// <summary>
+    /// Syncs or closes the members at once: each waits for its own device (an fsync, a file mark), and at every checkpoint
+    /// one after the other added up. The first member's failure, in member order, is rethrown as it was thrown.
+    /// </summary>
+    private void OnEveryMember(Action<ITapeFileWriter> action)
+    {
+        var tasks = current.Where(w => w is not null).Select(w => Task.Run(() => action(w!))).ToArray();
+        try
+        {
+            Task.WaitAll(tasks);
+        }
+        catch (AggregateException)
+        {
+            var first = tasks.First(t => t.IsFaulted).Exception!.InnerException!;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
     }
 
     private void OpenRun(ReadOnlySpan<byte> first)
@@ -199,8 +214,9 @@ internal sealed class RedundantFileWriter : ITapeFileWriter
         foreach (var w in current)
         {
             w?.WriteBlock(control);
-            w?.Close();
         }
+
+        OnEveryMember(w => w.Close());
 
         run!.Count = BlocksWritten - runFirst;
         for (var i = 0; i < current.Length; i++)
