@@ -13,8 +13,8 @@ using Spool.DataPath.Tar;
 namespace Spool.DataPath;
 
 /// <summary>
-/// One run of a backup (fresh or resumed). Three tasks: the producer walks the source and lays the pax tar stream into
-/// block-sized buffers, reading files straight into them; the hasher appends each file's bytes to its SHA-256 in stream
+/// One run of a backup (fresh or resumed). Three tasks, and the walk: the walker lists the source in order on a pool thread,
+/// the producer lays the pax tar stream of each entry as it arrives into block-sized buffers, reading files straight into them; the hasher appends each file's bytes to its SHA-256 in stream
 /// order and completes its catalog entry; the writer seals blocks (compress, CRC or encrypt) and writes them, and at each
 /// cut journals the catalog entries so far, makes the data durable and reports the checkpoint. Hashing has its own stage
 /// because it costs more than reading and writing together, so on two cores it overlaps with both.
@@ -32,6 +32,7 @@ internal sealed class BackupSession : IDisposable
     private readonly Channel<PipelineItem> hashed = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(PoolSize) { SingleReader = true, SingleWriter = true });
     private readonly Channel<byte[]> free = Channel.CreateUnbounded<byte[]>();
     private readonly ConcurrentQueue<BackupWarning> pendingWarnings = new();
+    private readonly CancellationTokenSource walkStop = new();
 
     // SHA-256 states the hasher has finished with, for the producer's next files: creating one per file showed in profiles.
     private readonly ConcurrentQueue<IncrementalHash> spareHashes = new();
@@ -124,7 +125,8 @@ internal sealed class BackupSession : IDisposable
             baseCatalog = baseReader.Catalog.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
         }
 
-        var entries = SourceWalker.Walk(request.SourcePath, w => pendingWarnings.Enqueue(w));
+        var walk = Channel.CreateUnbounded<SourceEntry>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        SourceWalker.Stream(request.SourcePath, w => pendingWarnings.Enqueue(w), walk.Writer, walkStop.Token);
         var chain = (IReadOnlyList<SegmentRef>)[];
         var firstSegment = 1;
         if (resume is not null)
@@ -159,7 +161,7 @@ internal sealed class BackupSession : IDisposable
         }
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => CancelOnFailure(ProduceAsync(entries, cts.Token), cts), CancellationToken.None);
+        var producer = Task.Run(() => CancelOnFailure(ProduceAsync(walk.Reader, cts.Token), cts), CancellationToken.None);
         var hasher = Task.Run(() => CancelOnFailure(HashAsync(cts.Token), cts), CancellationToken.None);
         var writer = Task.Run(() => CancelOnFailure(WriteAsync(cts.Token), cts), CancellationToken.None);
         try
@@ -241,24 +243,47 @@ internal sealed class BackupSession : IDisposable
 
     // ---------------------------------------------------------------- producer
 
-    private async Task ProduceAsync(List<SourceEntry> entries, CancellationToken ct)
+    private async Task ProduceAsync(ChannelReader<SourceEntry> walk, CancellationToken ct)
     {
         try
         {
             buffer = await free.Reader.ReadAsync(ct).ConfigureAwait(false);
             fill = 0;
             lastCutTimestamp = time.GetTimestamp();
-            var start = 0;
+            var entries = new List<SourceEntry>();
+            var i = 0;
             if (resume is not null)
             {
-                start = await FinishInProgressAsync(entries, resume.Source, ct).ConfigureAwait(false);
+                // The checkpoint's place is found by path in the whole, sorted walk.
+                await foreach (var e in walk.ReadAllAsync(ct).ConfigureAwait(false))
+                {
+                    entries.Add(e);
+                }
+
+                i = await FinishInProgressAsync(entries, resume.Source, ct).ConfigureAwait(false);
             }
 
-            for (var i = start; i < entries.Count; i++)
+            while (true)
             {
+                if (i == entries.Count)
+                {
+                    if (!await walk.WaitToReadAsync(ct).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    while (walk.TryRead(out var next))
+                    {
+                        entries.Add(next);
+                    }
+
+                    continue;
+                }
+
                 ct.ThrowIfCancellationRequested();
                 await ProduceEntryAsync(entries, i, ct).ConfigureAwait(false);
                 await MaybeCutAsync(new SourcePosition(i, entries[i].RelativePath, -1), ct).ConfigureAwait(false);
+                i++;
             }
 
             await EmitAsync(new byte[PaxTarWriter.TrailerLength], ct).ConfigureAwait(false);
@@ -924,6 +949,9 @@ internal sealed class BackupSession : IDisposable
 
     public void Dispose()
     {
+        // A walk still listing a large tree for a backup that ended early stops at its next directory.
+        walkStop.Cancel();
+        walkStop.Dispose();
         while (spareHashes.TryDequeue(out var spare))
         {
             spare.Dispose();

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Spool.DataPath.Native;
 
 namespace Spool.DataPath.Source;
@@ -10,6 +11,38 @@ internal static class SourceWalker
 {
     public static List<SourceEntry> Walk(string root, Action<BackupWarning> warn)
     {
+        root = CheckRoot(root);
+        var result = new List<SourceEntry>();
+        Recurse(root, string.Empty, result.Add, warn, CancellationToken.None);
+        return result;
+    }
+
+    /// <summary>
+    /// The same walk on a pool thread, each entry written to <paramref name="output"/> as it is found, so that a backup
+    /// starts reading files while the rest of the tree is still being listed. The root is checked before this returns;
+    /// the channel completes at the end of the walk, or with the exception that stopped it.
+    /// </summary>
+    public static void Stream(string root, Action<BackupWarning> warn, ChannelWriter<SourceEntry> output, CancellationToken cancellationToken)
+    {
+        root = CheckRoot(root);
+        _ = Task.Run(
+            () =>
+            {
+                try
+                {
+                    Recurse(root, string.Empty, e => output.TryWrite(e), warn, cancellationToken);
+                    output.TryComplete();
+                }
+                catch (Exception e)
+                {
+                    output.TryComplete(e);
+                }
+            },
+            CancellationToken.None);
+    }
+
+    private static string CheckRoot(string root)
+    {
         root = Path.GetFullPath(root);
         var rootStat = Posix.Lstat(root);
         if (!rootStat.IsDirectory)
@@ -17,13 +50,12 @@ internal static class SourceWalker
             throw new DirectoryNotFoundException($"source {root} is not a directory");
         }
 
-        var result = new List<SourceEntry>();
-        Recurse(root, string.Empty, result, warn);
-        return result;
+        return root;
     }
 
-    private static void Recurse(string dir, string relDir, List<SourceEntry> result, Action<BackupWarning> warn)
+    private static void Recurse(string dir, string relDir, Action<SourceEntry> found, Action<BackupWarning> warn, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         string[] names;
         try
         {
@@ -48,12 +80,12 @@ internal static class SourceWalker
 
             if (st.IsDirectory)
             {
-                result.Add(new SourceEntry(rel, full, st, null));
-                Recurse(full, rel, result, warn);
+                found(new SourceEntry(rel, full, st, null));
+                Recurse(full, rel, found, warn, cancellationToken);
             }
             else if (st.IsRegular)
             {
-                result.Add(new SourceEntry(rel, full, st, null));
+                found(new SourceEntry(rel, full, st, null));
             }
             else if (st.IsSymlink)
             {
@@ -68,7 +100,7 @@ internal static class SourceWalker
                     continue;
                 }
 
-                result.Add(new SourceEntry(rel, full, st, target ?? string.Empty));
+                found(new SourceEntry(rel, full, st, target ?? string.Empty));
             }
             else
             {
