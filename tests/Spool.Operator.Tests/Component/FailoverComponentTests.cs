@@ -80,6 +80,9 @@ public sealed class FailoverComponentTests
         var checkpoint = await RunningWithCheckpointAsync();
 
         await _h.Client.DeleteAsync<Spool.Api.Core.Node>("n1");
+
+        // The node's deletion and the pod's move arrive on different watches; the move must not be seen first.
+        await _h.BackupEventuallyAsync("nightly", j => j.Status?.Attempts is [{ Reason: NodeHealth.NodeDeleted }, ..], "the failover for the deleted node");
         await _h.DeletePodAsync("app-0");
         await _h.RunPodAsync("app-1", "n2");
         var moved = await _h.BackupEventuallyAsync("nightly", j => j.Status?.Phase == BackupPhase.Running && j.Status.Node == "n2", "the job to run on n2");
