@@ -80,7 +80,7 @@ public static class RunCommand
             }
 
             // A User-Agent of its own names the agent's writes (field manager) and requests apart from the operator's.
-            configuration = configuration with { UserAgent = "spool-agent/" + Version };
+            configuration = configuration with { UserAgent = UserAgents.For("spool-agent", typeof(RunCommand).Assembly) };
             return await RunAsync(options, configuration, TimeProvider.System, Console.Out, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -144,8 +144,4 @@ public static class RunCommand
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static string Version =>
-        (typeof(RunCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false) is [System.Reflection.AssemblyInformationalVersionAttribute attribute]
-            ? attribute.InformationalVersion
-            : "0.0.0").Split('+')[0];
 }

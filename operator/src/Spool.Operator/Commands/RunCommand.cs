@@ -86,7 +86,7 @@ public static class RunCommand
             {
                 Qps = Math.Max(0, parse.GetValue(qps)),
                 Burst = Math.Max(1, parse.GetValue(burst)),
-                UserAgent = "spool-operator/" + Version,
+                UserAgent = UserAgents.For("spool-operator", typeof(RunCommand).Assembly),
             };
             using var client = new KubernetesClient(configuration, loggers.CreateLogger("Spool.Kube.Client"));
             var host = new OperatorHost(options, loggers, TimeProvider.System);
@@ -95,10 +95,6 @@ public static class RunCommand
         return command;
     }
 
-    private static string Version =>
-        (typeof(RunCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false) is [System.Reflection.AssemblyInformationalVersionAttribute attribute]
-            ? attribute.InformationalVersion
-            : "0.0.0").Split('+')[0];
 
     public static ILoggerFactory CreateLoggers(string format, LogLevel level) => LoggerFactory.Create(builder =>
     {

@@ -25,11 +25,10 @@ public sealed class LeaseObservations
             return false;
         }
 
-        var renewed = lease.Spec.RenewTime ?? lease.Spec.AcquireTime;
         var now = _time.GetUtcNow();
         var duration = lease.Spec.LeaseDurationSeconds is { } seconds && seconds > 0 ? TimeSpan.FromSeconds(seconds) : defaultDuration;
         var wasLive = _seen.TryGetValue(name, out var before) && before.Renewed is not null && before.Seen + duration > now;
-        _seen.AddOrUpdate(name, (renewed, now), (_, old) => old.Renewed == renewed ? old : (renewed, now));
+        Record(name, lease, now);
         return !wasLive;
     }
 
@@ -52,11 +51,16 @@ public sealed class LeaseObservations
                 continue;
             }
 
-            var renewed = lease.Spec.RenewTime ?? lease.Spec.AcquireTime;
-            var now = _time.GetUtcNow();
-            result[name] = _seen.AddOrUpdate(name, (renewed, now), (_, old) => old.Renewed == renewed ? old : (renewed, now)).Seen;
+            result[name] = Record(name, lease, _time.GetUtcNow());
         }
 
         return result;
+    }
+
+    /// <summary>Keeps the first sighting of the current renewTime; a new renewTime is seen now.</summary>
+    private DateTimeOffset Record(string name, Lease lease, DateTimeOffset now)
+    {
+        var renewed = lease.Spec.RenewTime ?? lease.Spec.AcquireTime;
+        return _seen.AddOrUpdate(name, (renewed, now), (_, old) => old.Renewed == renewed ? old : (renewed, now)).Seen;
     }
 }

@@ -404,7 +404,7 @@ public static class FederatedRestoreDecider
                 Claim = claim,
                 Volume = volume,
                 Pods = pods,
-                Attachments = volume is null ? [] : observation.Attachments.Where(a => a.Spec.Source.PersistentVolumeName == volume.Metadata.Name).ToList(),
+                Attachments = observation.Attachments,
             },
             observation.Cluster);
         if (owner.Resolved)

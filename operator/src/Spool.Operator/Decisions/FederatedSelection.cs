@@ -65,7 +65,7 @@ public static class FederatedSelection
                     Claim = claim,
                     Volume = volume,
                     Pods = mounting,
-                    Attachments = volume is null ? [] : observation.Attachments.Where(a => a.Spec.Source.PersistentVolumeName == volume.Metadata.Name).ToList(),
+                    Attachments = observation.Attachments,
                     PreferredNode = preferredNodes?.GetValueOrDefault(key),
                 },
                 observation.Cluster);
