@@ -9,6 +9,7 @@ namespace Spool.DataPath.Tests;
 public sealed class DirectoryTapeFileWriterTests
 {
     [TestCase(256 * 1024, 37)] // 16 blocks to a run: two full runs and a partial one
+    [TestCase(256 * 1024, 150)] // more runs than staging buffers, so the writer waits for the device
     [TestCase(64 * 1024, 64)] // exactly one run
     [TestCase(4096, 3)]
     [TestCase(4608, 5)] // not a multiple of 4 KiB: written through the page cache

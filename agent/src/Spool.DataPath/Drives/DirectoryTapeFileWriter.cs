@@ -6,9 +6,9 @@ namespace Spool.DataPath.Drives;
 /// <summary>
 /// Appends blocks to one tape file of a directory drive. Where the file system allows it, blocks are gathered in an
 /// aligned staging buffer and written with direct I/O in runs of about 4 MiB: copying a backup through the page cache
-/// cost more CPU than hashing it, and the data must reach the device at the next checkpoint anyway. There are two staging
-/// buffers: while one run is being written (on a pool thread), the next one fills, so the caller does not wait for the
-/// device unless it is slower than the caller. Otherwise (or when the block size is not a multiple of 4 KiB) blocks are
+/// cost more CPU than hashing it, and the data must reach the device at the next checkpoint anyway. Runs queue for a
+/// writer thread of the file's own (<see cref="StagedRunWriter"/>), so the caller does not wait for the device unless
+/// it is slower than the caller. Otherwise (or when the block size is not a multiple of 4 KiB) blocks are
 /// written through the page cache and writeback is started behind them. Either way <see cref="Sync"/> waits until
 /// everything accepted so far is written, then fsyncs.
 /// </summary>
@@ -16,16 +16,14 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
 {
     private const long WritebackChunk = 8L << 20;
     private const int StagingBytes = 4 << 20;
+    private const int StagingDepth = 4;
     private readonly SafeFileHandle handle;
     private readonly int blockSize;
     private readonly long? room;
-    private readonly byte[][] staging = [];
-    private readonly int[] stagingStart = [];
-    private readonly int stagingCapacity;
+    private readonly StagedRunWriter? runs;
     private bool direct;
-    private int active;
+    private int active = -1;
     private int staged;
-    private Task inFlight = Task.CompletedTask;
     private long offset;
     private long kicked;
     private bool closed;
@@ -39,14 +37,7 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
         if (blockSize % StagingBuffers.Alignment == 0 && Posix.TrySetDirectIo(handle, on: true))
         {
             direct = true;
-            stagingCapacity = Math.Max(1, StagingBytes / blockSize) * blockSize;
-
-            staging = new byte[2][];
-            stagingStart = new int[2];
-            for (var i = 0; i < 2; i++)
-            {
-                (staging[i], stagingStart[i]) = StagingBuffers.Rent(stagingCapacity);
-            }
+            runs = new StagedRunWriter(Math.Max(1, StagingBytes / blockSize) * blockSize, StagingDepth, WriteRun);
         }
     }
 
@@ -72,12 +63,17 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
             throw new DriveException($"medium full at {Address}");
         }
 
-        if (staging.Length > 0)
+        if (runs is not null)
         {
-            block.CopyTo(staging[active].AsSpan(stagingStart[active] + staged));
+            if (active < 0)
+            {
+                active = runs.Rent();
+            }
+
+            block.CopyTo(runs.Slot(active)[staged..]);
             staged += blockSize;
             offset += blockSize;
-            if (staged == stagingCapacity)
+            if (staged == runs.Capacity)
             {
                 SubmitStaged();
             }
@@ -93,7 +89,7 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
     public void Sync()
     {
         SubmitStaged();
-        WaitInFlight();
+        runs?.Drain();
         Posix.Fsync(handle);
     }
 
@@ -103,8 +99,8 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
         {
             Sync();
             closed = true;
+            runs?.Dispose();
             handle.Dispose();
-            ReturnStaging();
         }
     }
 
@@ -117,60 +113,37 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
             try
             {
                 SubmitStaged();
-                WaitInFlight();
             }
             catch (IOException)
             {
             }
+
+            closed = true;
+            runs?.Dispose();
         }
 
-        var wasClosed = closed;
-        closed = true;
         handle.Dispose();
-        if (!wasClosed)
-        {
-            ReturnStaging();
-        }
     }
 
-    /// <summary>Hands the staging buffers back once no run is in flight (a failed one has been waited for).</summary>
-    private void ReturnStaging()
-    {
-        if (!inFlight.IsCompleted)
-        {
-            return;
-        }
-
-        foreach (var b in staging)
-        {
-            StagingBuffers.Return(b);
-        }
-    }
-
-    /// <summary>Starts writing the active staging buffer (after the previous run is written) and switches to the other one.</summary>
+    /// <summary>Queues the staging buffer being filled, if it holds anything.</summary>
     private void SubmitStaged()
     {
-        if (staged == 0)
+        if (runs is null || active < 0)
         {
             return;
         }
 
-        WaitInFlight();
-        var buffer = staging[active];
-        var start = stagingStart[active];
-        var length = staged;
-        var at = offset - staged;
-        inFlight = Task.Run(() => WriteRun(buffer.AsSpan(start, length), at));
-        active ^= 1;
-        staged = 0;
-    }
+        if (staged == 0)
+        {
+            runs.Return(active);
+        }
+        else
+        {
+            runs.Submit(active, staged, offset - staged);
+        }
 
-    /// <summary>Waits for the run being written; its failure surfaces here, in the caller's next write, sync or close.</summary>
-    private void WaitInFlight()
-    {
-        var run = inFlight;
-        inFlight = Task.CompletedTask;
-        run.GetAwaiter().GetResult();
+        active = -1;
+        staged = 0;
     }
 
     private void WriteRun(ReadOnlySpan<byte> data, long at)
