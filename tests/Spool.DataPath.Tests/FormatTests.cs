@@ -24,6 +24,25 @@ public sealed class FormatTests
         Crc32C.Append(Crc32C.Compute(data.AsSpan(0, data.Length / 2)), data.AsSpan(data.Length / 2)).Should().Be(hw);
     });
 
+    /// <summary>Long inputs take the three-lane path: every length around the lane boundaries, at odd starting offsets.</summary>
+    [Test]
+    public void HardwareAndSoftwareCrcAgreeOnLongInputs()
+    {
+        var rng = new Random(11);
+        var data = new byte[70_000];
+        rng.NextBytes(data);
+        foreach (var length in new[] { 12_287, 12_288, 12_289, 24_576, 24_583, 40_000, 65_536 + 5 })
+        {
+            foreach (var start in new[] { 0, 1, 7 })
+            {
+                var span = data.AsSpan(start, length);
+                Crc32C.Compute(span).Should().Be(~Crc32C.UpdateSoftware(~0u, span), $"length {length} at {start}");
+            }
+        }
+
+        Crc32C.Append(Crc32C.Compute(data.AsSpan(0, 30_001)), data.AsSpan(30_001)).Should().Be(Crc32C.Compute(data));
+    }
+
     [Test]
     public void PlainBlocksVerifyAndDetectEveryFlippedByte()
     {

@@ -7,12 +7,19 @@ namespace Spool.DataPath.Format;
 
 /// <summary>
 /// CRC-32C (Castagnoli). Uses the SSE4.2 / ARMv8 CRC instructions when present and a slicing-by-8 table otherwise,
-/// because System.IO.Hashing is not part of the shared framework.
+/// because System.IO.Hashing is not part of the shared framework. On x64, long inputs run as three independent lanes:
+/// one crc32q chain waits three cycles per word, so a single chain used a third of the instruction's throughput, and
+/// sealing blocks cost a tenth of a core at backup speed.
 /// </summary>
 public static class Crc32C
 {
     private const uint Polynomial = 0x82F63B78u;
+    private const int Lane = 4096;
     private static readonly uint[] Table = BuildTable();
+
+    // A CRC register advanced over one or two lanes of zero bytes, as byte-sliced tables: the lanes are combined with them.
+    private static readonly uint[] ShiftOneLane = BuildShift(Lane);
+    private static readonly uint[] ShiftTwoLanes = BuildShift(2 * Lane);
 
     /// <summary>CRC-32C of <paramref name="data"/> (initial value and final xor 0xFFFFFFFF, as in iSCSI).</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
@@ -42,6 +49,22 @@ public static class Crc32C
         ref var p = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(data);
         var i = 0;
         var n = data.Length;
+
+        // CRC is linear: crc(c, A‖B‖C) = shift(crc(c, A), |B|+|C|) ^ shift(crc(0, B), |C|) ^ crc(0, C).
+        while (n - i >= 3 * Lane)
+        {
+            ulong a = c, b = 0, d = 0;
+            ref var lane = ref Unsafe.Add(ref p, i);
+            for (var j = 0; j < Lane; j += 8)
+            {
+                a = Sse42.X64.Crc32(a, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref lane, j)));
+                b = Sse42.X64.Crc32(b, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref lane, j + Lane)));
+                d = Sse42.X64.Crc32(d, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref lane, j + (2 * Lane))));
+            }
+
+            c = Shift(ShiftTwoLanes, (uint)a) ^ Shift(ShiftOneLane, (uint)b) ^ (uint)d;
+            i += 3 * Lane;
+        }
 
         // Unrolled: the loop overhead is comparable to one crc32q.
         while (n - i >= 32)
@@ -107,6 +130,39 @@ public static class Crc32C
         }
 
         return crc;
+    }
+
+    private static uint Shift(uint[] t, uint x) => t[x & 0xFF] ^ t[256 + ((x >> 8) & 0xFF)] ^ t[512 + ((x >> 16) & 0xFF)] ^ t[768 + (x >> 24)];
+
+    /// <summary>Advancing a register over zeros is linear in the register, so 32 advanced basis vectors give the whole table.</summary>
+    private static uint[] BuildShift(int zeroBytes)
+    {
+        var zeros = new byte[zeroBytes];
+        var basis = new uint[32];
+        for (var bit = 0; bit < 32; bit++)
+        {
+            basis[bit] = UpdateSoftware(1u << bit, zeros);
+        }
+
+        var t = new uint[4 * 256];
+        for (var b = 0; b < 4; b++)
+        {
+            for (var v = 0; v < 256; v++)
+            {
+                uint x = 0;
+                for (var k = 0; k < 8; k++)
+                {
+                    if (((v >> k) & 1) != 0)
+                    {
+                        x ^= basis[(b * 8) + k];
+                    }
+                }
+
+                t[(b * 256) + v] = x;
+            }
+        }
+
+        return t;
     }
 
     private static uint[] BuildTable()
