@@ -8,9 +8,9 @@ namespace Spool.DataPath.Tests;
 /// </summary>
 public sealed class DirectoryTapeFileWriterTests
 {
-    [TestCase(256 * 1024, 37)] // 16 blocks to a run: two full runs and a partial one
+    [TestCase(256 * 1024, 37)] // runs of 2, 4, 8 and 16 blocks, then a partial one
     [TestCase(256 * 1024, 150)] // more runs than staging buffers, so the writer waits for the device
-    [TestCase(64 * 1024, 64)] // exactly one run
+    [TestCase(64 * 1024, 120)] // runs of 8, 16, 32 and 64 blocks: ends exactly at a run
     [TestCase(4096, 3)]
     [TestCase(4608, 5)] // not a multiple of 4 KiB: written through the page cache
     [TestCase(8 << 20, 2)] // larger than a run: one block per write
