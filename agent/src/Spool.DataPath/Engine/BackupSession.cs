@@ -42,6 +42,7 @@ internal sealed class BackupSession : IDisposable
     private readonly List<long[]> blockIndex = [];
     private readonly Dictionary<(ulong Dev, ulong Ino), string> hardlinks = [];
     private readonly CatalogDigest digest;
+    private readonly CatalogStream catalogStream;
     private readonly Guid backupId;
     private readonly Checkpoint? resume;
     private readonly DateTimeOffset startedAt;
@@ -113,6 +114,7 @@ internal sealed class BackupSession : IDisposable
 
         codec = new BlockCodec(target.BlockSize, request.Encryption);
         digest = resume is null ? new CatalogDigest() : new CatalogDigest(resume.Catalog.Digest);
+        catalogStream = new CatalogStream(backupId);
     }
 
     private int PayloadCapacity => codec.PayloadCapacity;
@@ -657,7 +659,9 @@ internal sealed class BackupSession : IDisposable
         var check = new CatalogDigest();
         for (var i = 0; i < cp.Catalog.Entries; i++)
         {
-            check.Add(SpoolJson.Serialize(state.Entries[i]));
+            var json = SpoolJson.Serialize(state.Entries[i]);
+            check.Add(json);
+            catalogStream.Add(json);
             catalog.Add(state.Entries[i]);
         }
 
@@ -858,6 +862,7 @@ internal sealed class BackupSession : IDisposable
             }
 
             digest.Add(json);
+            catalogStream.Add(json);
             lines.Write(json);
             lines.WriteByte((byte)'\n');
         }
@@ -866,6 +871,8 @@ internal sealed class BackupSession : IDisposable
         {
             WriteJournalBlock(lines);
         }
+
+        catalogStream.Flush();
     }
 
     private void WriteJournalBlock(MemoryStream lines)
@@ -944,7 +951,12 @@ internal sealed class BackupSession : IDisposable
             StartedAt = startedAt,
             FinishedAt = time.GetUtcNow(),
         };
-        CatalogFileWriter.Write(target, codec, new CatalogDocument(backupId, catalog, blockIndex), trailer, chain.Max(c => c.Segment) + 1, time);
+        if (catalogStream.Count != catalog.Count)
+        {
+            throw new InvalidOperationException($"catalog holds {catalog.Count} entries but {catalogStream.Count} were journaled");
+        }
+
+        CatalogFileWriter.Write(target, codec, catalogStream.Finish(blockIndex), trailer, chain.Max(c => c.Segment) + 1, time);
     }
 
     public void Dispose()
@@ -958,6 +970,7 @@ internal sealed class BackupSession : IDisposable
         }
 
         stream?.Dispose();
+        catalogStream.Dispose();
         codec.Dispose();
         foreach (var d in drives.Values)
         {

@@ -20,7 +20,12 @@ internal static class CatalogFileWriter
             System.Text.Json.JsonSerializer.Serialize(z, document, SpoolJson.Options);
         }
 
-        var bytes = compressed.ToArray();
+        Write(drive, codec, compressed.ToArray(), trailer, segment, time);
+    }
+
+    /// <summary>Writes a catalog document already serialised and Deflate-compressed (see <see cref="CatalogStream"/>).</summary>
+    public static void Write(IDrive drive, BlockCodec codec, byte[] bytes, BackupTrailer trailer, int segment, TimeProvider time)
+    {
         var blocks = (bytes.Length + codec.PayloadCapacity - 1) / codec.PayloadCapacity;
         trailer = trailer with { CatalogBlocks = blocks, CatalogBytes = bytes.Length, CatalogSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
         var nextMedium = false;
