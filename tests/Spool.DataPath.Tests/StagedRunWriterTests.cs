@@ -98,4 +98,44 @@ public sealed class StagedRunWriterTests
         runs.Drain();
         written.Should().Be(1);
     }
+
+    [Test]
+    public async Task ABarrierRunsAfterTheRunsBeforeItAndBeforeTheRunsAfterIt()
+    {
+        var events = new List<string>();
+        using var runs = new StagedRunWriter(4096, 3, (_, at) =>
+        {
+            Thread.Sleep(2);
+            lock (events)
+            {
+                events.Add($"run {at}");
+            }
+        });
+
+        runs.Submit(runs.Rent(), 10, 0);
+        runs.Submit(runs.Rent(), 10, 1);
+        var barrier = runs.Barrier(() =>
+        {
+            lock (events)
+            {
+                events.Add("fsync");
+            }
+        });
+        runs.Submit(runs.Rent(), 10, 2);
+        await barrier;
+        runs.Drain();
+        events.Should().Equal("run 0", "run 1", "fsync", "run 2");
+    }
+
+    [Test]
+    public async Task ABarrierBehindAFailedRunFailsWithoutRunning()
+    {
+        var ran = false;
+        using var runs = new StagedRunWriter(4096, 2, (_, _) => throw new IOException("device error"));
+        runs.Submit(runs.Rent(), 10, 0);
+        var barrier = runs.Barrier(() => ran = true);
+        var wait = async () => await barrier;
+        await wait.Should().ThrowAsync<IOException>().WithMessage("device error");
+        ran.Should().BeFalse();
+    }
 }

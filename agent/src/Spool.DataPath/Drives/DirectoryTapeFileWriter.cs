@@ -102,6 +102,20 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
         Posix.Fsync(handle);
     }
 
+    /// <summary>The fsync queues behind the runs written so far, and runs written after this call queue behind it.</summary>
+    public Task BeginSync()
+    {
+        if (runs is null)
+        {
+            Sync();
+            return Task.CompletedTask;
+        }
+
+        SubmitStaged();
+        runTarget = FirstRunTarget;
+        return runs.Barrier(() => Posix.Fsync(handle));
+    }
+
     public void Close()
     {
         if (!closed)

@@ -15,6 +15,16 @@ public interface ITapeFileWriter : IDisposable
     /// <summary>Everything written so far is on stable storage when this returns (flush + fsync, or a tape file mark flush).</summary>
     void Sync();
 
+    /// <summary>
+    /// Starts making everything written so far durable; the task completes when it is. Blocks written after this call
+    /// may reach the medium before then. A writer that cannot overlap the two syncs before it returns.
+    /// </summary>
+    Task BeginSync()
+    {
+        Sync();
+        return Task.CompletedTask;
+    }
+
     /// <summary>Syncs and ends the tape file (a file mark).</summary>
     void Close();
 }

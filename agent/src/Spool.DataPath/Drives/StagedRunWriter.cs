@@ -12,7 +12,7 @@ internal sealed class StagedRunWriter : IDisposable
     private readonly RunWrite write;
     private readonly (byte[] Buffer, int Start)[] buffers;
     private readonly Stack<int> free = new();
-    private readonly Queue<(int Slot, int Length, long At)> pending = new();
+    private readonly Queue<(int Slot, int Length, long At, Action? Barrier, TaskCompletionSource? Done)> pending = new();
     private readonly object gate = new();
     private readonly Thread thread;
     private Exception? failure;
@@ -60,9 +60,30 @@ internal sealed class StagedRunWriter : IDisposable
     {
         lock (gate)
         {
-            pending.Enqueue((slot, length, at));
+            pending.Enqueue((slot, length, at, null, null));
             Monitor.PulseAll(gate);
         }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="action"/> (an fsync) behind the runs submitted so far; the task completes when it has run,
+    /// or fails with its failure or an earlier run's. Runs submitted later are written after it.
+    /// </summary>
+    public Task Barrier(Action action)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate)
+        {
+            if (stopping)
+            {
+                throw new ObjectDisposedException(nameof(StagedRunWriter));
+            }
+
+            pending.Enqueue((-1, 0, 0, action, done));
+            Monitor.PulseAll(gate);
+        }
+
+        return done.Task;
     }
 
     /// <summary>Gives an unused rented slot back.</summary>
@@ -122,7 +143,7 @@ internal sealed class StagedRunWriter : IDisposable
     {
         while (true)
         {
-            (int Slot, int Length, long At) run;
+            (int Slot, int Length, long At, Action? Barrier, TaskCompletionSource? Done) run;
             bool skip;
             lock (gate)
             {
@@ -146,7 +167,14 @@ internal sealed class StagedRunWriter : IDisposable
             {
                 try
                 {
-                    write(Slot(run.Slot)[..run.Length], run.At);
+                    if (run.Barrier is { } barrier)
+                    {
+                        barrier();
+                    }
+                    else
+                    {
+                        write(Slot(run.Slot)[..run.Length], run.At);
+                    }
                 }
                 catch (Exception e)
                 {
@@ -154,12 +182,30 @@ internal sealed class StagedRunWriter : IDisposable
                 }
             }
 
+            Exception? outcome;
             lock (gate)
             {
                 failure ??= error;
+                outcome = failure;
                 busy = false;
-                free.Push(run.Slot);
+                if (run.Done is null)
+                {
+                    free.Push(run.Slot);
+                }
+
                 Monitor.PulseAll(gate);
+            }
+
+            if (run.Done is { } done)
+            {
+                if (outcome is null)
+                {
+                    done.SetResult();
+                }
+                else
+                {
+                    done.SetException(outcome);
+                }
             }
         }
     }

@@ -22,6 +22,11 @@ namespace Spool.DataPath;
 internal sealed class BackupSession : IDisposable
 {
     private const int PoolSize = 24;
+
+    // While a checkpoint's data is being made durable and acknowledged, the writer goes on with at most this much more,
+    // so the device is not idle for the fsync and the acknowledgement (a status write, in the agent). Checkpoints by size
+    // are cut this much early, so that what could be written again after a crash stays within one interval.
+    private const long MaxAckWindow = 8L << 20;
     private readonly BackupRequest request;
     private readonly IBackupProgressSink sink;
     private readonly TimeProvider time;
@@ -64,6 +69,7 @@ internal sealed class BackupSession : IDisposable
     private int checkpoints;
     private long lastProgressTimestamp;
     private byte[] journalBlock = [];
+    private PendingCheckpoint? unacknowledged;
 
     public BackupSession(BackupRequest request, IBackupProgressSink sink)
     {
@@ -118,6 +124,8 @@ internal sealed class BackupSession : IDisposable
     }
 
     private int PayloadCapacity => codec.PayloadCapacity;
+
+    private long AckWindow => request.CheckpointBytes > 0 ? Math.Min(MaxAckWindow, request.CheckpointBytes / 4) : MaxAckWindow;
 
     public async Task<BackupResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -532,7 +540,7 @@ internal sealed class BackupSession : IDisposable
 
     private async Task MaybeCutAsync(SourcePosition position, CancellationToken ct)
     {
-        var byBytes = request.CheckpointBytes > 0 && bytesSinceCut >= request.CheckpointBytes;
+        var byBytes = request.CheckpointBytes > 0 && bytesSinceCut >= request.CheckpointBytes - AckWindow;
         var byTime = request.CheckpointInterval > TimeSpan.Zero && time.GetElapsedTime(lastCutTimestamp) >= request.CheckpointInterval;
         if (!byBytes && !byTime)
         {
@@ -763,6 +771,11 @@ internal sealed class BackupSession : IDisposable
 
         await foreach (var item in hashed.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
+            if (unacknowledged is { } pending && (item.Kind != PipelineItemKind.Data || pending.Durable.IsCompleted || s.BytesWritten - pending.DriveBytes + (2L * target.BlockSize) > AckWindow))
+            {
+                await AcknowledgeAsync(ct).ConfigureAwait(false);
+            }
+
             DrainWarnings();
             switch (item.Kind)
             {
@@ -797,7 +810,13 @@ internal sealed class BackupSession : IDisposable
                 case PipelineItemKind.Cut:
                     EmitPacked();
                     JournalThrough(item.Cut!.Entries);
-                    await CheckpointAsync(item.Cut!, ct).ConfigureAwait(false);
+                    BeginCheckpoint(item.Cut!);
+                    if (unacknowledged!.Durable.IsCompleted)
+                    {
+                        // A drive that syncs before returning: acknowledge before writing on, as before.
+                        await AcknowledgeAsync(ct).ConfigureAwait(false);
+                    }
+
                     break;
                 case PipelineItemKind.End:
                     EmitPacked();
@@ -881,16 +900,18 @@ internal sealed class BackupSession : IDisposable
         WriteSealed(journalBlock, BlockKind.Journal, CompressionKind.None, journaled, (int)lines.Length, (int)lines.Length);
     }
 
-    private async Task CheckpointAsync(CutMark cut, CancellationToken ct)
+    /// <summary>
+    /// Starts making everything before the cut durable and records the checkpoint that describes it; the writer goes
+    /// on, and <see cref="AcknowledgeAsync"/> reports the checkpoint once the data is durable (or the window is used up).
+    /// </summary>
+    private void BeginCheckpoint(CutMark cut)
     {
         var s = stream!;
         s.PrepareBlock();
-        s.Sync();
-        if (request.StillOwner is { } owner && !await owner(ct).ConfigureAwait(false))
-        {
-            throw new BackupFencedException(backupId, request.Epoch);
-        }
+        var durable = s.BeginSync();
 
+        // A backup that fails before acknowledging does not await it; its failure is the one reported.
+        _ = durable.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var chain = s.Chain(nextSequence);
         var cp = new Checkpoint
         {
@@ -913,9 +934,24 @@ internal sealed class BackupSession : IDisposable
             StartedAt = startedAt,
             CreatedAt = time.GetUtcNow(),
         };
-        await sink.CheckpointReached(cp, ct).ConfigureAwait(false);
+        unacknowledged = new PendingCheckpoint(durable, cp, cut, s.BytesWritten);
+    }
+
+    /// <summary>Waits until the pending checkpoint's data is durable, checks ownership, and reports it.</summary>
+    private async Task AcknowledgeAsync(CancellationToken ct)
+    {
+        var pending = unacknowledged!;
+        unacknowledged = null;
+        await pending.Durable.ConfigureAwait(false);
+        if (request.StillOwner is { } owner && !await owner(ct).ConfigureAwait(false))
+        {
+            throw new BackupFencedException(backupId, request.Epoch);
+        }
+
+        await sink.CheckpointReached(pending.Checkpoint, ct).ConfigureAwait(false);
         checkpoints++;
-        sink.Progress(new BackupProgress(cut.Entries, cut.SourceBytes, cut.LogicalOffset, s.BytesWritten, cut.Source.Path));
+        var cut = pending.Cut;
+        sink.Progress(new BackupProgress(cut.Entries, cut.SourceBytes, cut.LogicalOffset, pending.DriveBytes, cut.Source.Path));
     }
 
     private void DrainWarnings()

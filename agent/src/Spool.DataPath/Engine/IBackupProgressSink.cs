@@ -8,8 +8,10 @@ public interface IBackupProgressSink
     void Warning(BackupWarning warning);
 
     /// <summary>
-    /// A checkpoint whose data is durable on the drive. The engine writes nothing further until the returned task
-    /// completes, so completing it is the acknowledgement (e.g. after the agent stored it in the job status).
+    /// A checkpoint whose data is durable on the drive. Completing the returned task is the acknowledgement (e.g. after
+    /// the agent stored it in the job status). Until then the engine writes at most a quarter of the checkpoint interval
+    /// (and at most 8 MiB) more, and it cuts checkpoints that much early, so a crash before the acknowledgement still
+    /// leaves at most one interval to write again.
     /// </summary>
     ValueTask CheckpointReached(Checkpoint checkpoint, CancellationToken cancellationToken);
 }

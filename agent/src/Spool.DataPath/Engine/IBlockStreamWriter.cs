@@ -18,6 +18,9 @@ public interface IBlockStreamWriter : IDisposable
     /// <summary>Makes all written blocks durable.</summary>
     void Sync();
 
+    /// <summary>Starts making all written blocks durable (see <see cref="Drives.ITapeFileWriter.BeginSync"/>).</summary>
+    Task BeginSync();
+
     /// <summary>Acknowledgeable segments, the current one ending at the next sequence.</summary>
     IReadOnlyList<SegmentRef> Chain(long nextSequence);
 

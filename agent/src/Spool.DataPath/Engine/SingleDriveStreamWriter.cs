@@ -85,6 +85,8 @@ internal sealed class SingleDriveStreamWriter : IBlockStreamWriter
 
     public void Sync() => current?.Sync();
 
+    public Task BeginSync() => current?.BeginSync() ?? Task.CompletedTask;
+
     public IReadOnlyList<SegmentRef> Chain(long nextSequence)
     {
         var list = new List<SegmentRef>(closed);
