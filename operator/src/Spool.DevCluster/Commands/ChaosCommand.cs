@@ -8,7 +8,8 @@ public static class ChaosCommand
 {
     public static Command Create()
     {
-        var dir = new Option<string>("--dir") { Description = "Cluster directory (wiped first)", DefaultValueFactory = _ => ".spool/chaos" };
+        // Beside the demo's .spool, not inside it: a demo clears its own directory and refuses one it does not recognise.
+        var dir = new Option<string>("--dir") { Description = "Cluster directory (wiped first)", DefaultValueFactory = _ => ".spool-chaos" };
         var faults = new Option<int>("--faults") { Description = "Faults to inject", DefaultValueFactory = _ => 20 };
         var size = new Option<int>("--size-mb") { Description = "Data to back up, in MiB", DefaultValueFactory = _ => 1024 };
         var seed = new Option<int>("--seed") { Description = "Seed of the fault sequence and of the data", DefaultValueFactory = _ => 7 };
