@@ -14,7 +14,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Spool.Bench all | apiserver [OBJECTS] | datapath [--data DIR] [--work DIR] [--runs N] [--quick] | failover [RUNS] | operator [JOBS] | parity [MB] [RUNS]");
+    Console.Error.WriteLine("usage: Spool.Bench all | apiserver [OBJECTS] | datapath [--data DIR] [--work DIR] [--runs N] [--checkpoint-pairs N] [--quick] | failover [RUNS] | operator [JOBS] | parity [MB] [RUNS]");
     return 2;
 }
 

@@ -13,7 +13,10 @@ namespace Spool.Bench.DataPath;
 /// Every variant runs once unmeasured first, every measured operation starts after an unmeasured <c>sync</c> (so that
 /// none pays for the dirty pages another left behind), the dataset is read back into the page cache after restic and
 /// borg (which evict what they read), and the order of Spool's variants rotates from run to run, with
-/// checkpoints on and off always adjacent. <c>--quick</c> leaves out zstd, restic and borg, for iterating on Spool alone.
+/// checkpoints on and off always adjacent. The checkpoint overhead is the median, over at least seven such adjacent pairs,
+/// of each pair's ratio: the two medians of three differed by up to ten percent from run to run on an idle machine, as
+/// the device's write rate drifts, which is as large as the effect measured. <c>--quick</c> leaves out zstd, restic and
+/// borg, for iterating on Spool alone.
 /// </summary>
 public static class DataPathBench
 {
@@ -24,6 +27,7 @@ public static class DataPathBench
         var data = Arg(args, "--data") ?? "/tmp/spool-bench-data";
         var work = Arg(args, "--work") ?? "/tmp/spool-bench-work";
         var runs = int.Parse(Arg(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
+        var checkpointPairs = Math.Max(runs, int.Parse(Arg(args, "--checkpoint-pairs") ?? "7", CultureInfo.InvariantCulture));
         var quick = args.Contains("--quick");
         var repo = FindRepoRoot();
         EnsureDataset(data, repo);
@@ -159,6 +163,14 @@ public static class DataPathBench
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {r + 1}: tar {tar.Seconds[^1]:F2}s untar {untar.Seconds[^1]:F2}s{(quick ? string.Empty : $" zstd {zstd.Seconds[^1]:F2}s restic {restic.Seconds[^1]:F2}s borg {borg.Seconds[^1]:F2}s")} spool {spool.Seconds[^1]:F2}s aes {spoolAes.Seconds[^1]:F2}s cp {spoolCp.Seconds[^1]:F2}s nocp {spoolNoCp.Seconds[^1]:F2}s restore {restore.Seconds[^1]:F2}s"));
         }
 
+        // More adjacent pairs of checkpoints off and on, for the overhead only.
+        while (spoolCp.Seconds.Count < checkpointPairs)
+        {
+            await RunSpoolAsync(2, measure: true);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pair {spoolCp.Seconds.Count}: cp {spoolCp.Seconds[^1]:F2}s nocp {spoolNoCp.Seconds[^1]:F2}s"));
+        }
+
+        var pairOverheads = spoolCp.Seconds.Zip(spoolNoCp.Seconds, (on, off) => (on / off) - 1).Order().ToList();
         double Mbs(Measurement m) => inputBytes / m.Median / 1e6;
         Console.WriteLine(F($"bench: backup_mb_s {Mbs(spool):F1} MB/s"));
         Console.WriteLine(F($"bench: backup_aes_mb_s {Mbs(spoolAes):F1} MB/s"));
@@ -180,12 +192,16 @@ public static class DataPathBench
         }
 
         Console.WriteLine(F($"ratio: restore_vs_tar {Mbs(restore) / Mbs(untar):F2}"));
-        Console.WriteLine(F($"bench: checkpoint_overhead_pct {((spoolCp.Median / spoolNoCp.Median) - 1) * 100:F1} %"));
+        Console.WriteLine(F($"bench: checkpoint_overhead_pct {MedianOf(pairOverheads) * 100:F1} %"));
+        Console.Error.WriteLine(F($"checkpoint overhead per pair: {string.Join(" ", pairOverheads.Select(o => (o * 100).ToString("F1", CultureInfo.InvariantCulture)))} %"));
         Directory.Delete(work, true);
         return 0;
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private static double MedianOf(List<double> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
     private static async Task<double> SpoolBackup(string data, string drive, EncryptionKey? key, long checkpointBytes)
     {
