@@ -22,7 +22,7 @@ internal sealed class DirectoryTapeFileWriter : ITapeFileWriter
     private readonly int blockSize;
     private readonly long? room;
     private readonly StagedRunWriter? runs;
-    private bool direct;
+    private volatile bool direct; // cleared by the run writer thread when the file system refuses direct I/O
     private int active = -1;
     private int staged;
     private int runTarget;
