@@ -11,10 +11,12 @@ public sealed class StagedRunWriterTests
     [Test]
     public void RunsReachTheDeviceInSubmissionOrderWhenTheDeviceIsSlow()
     {
+        // The device holds the first run until every staging buffer is queued, so later runs wait for free buffers.
+        using var device = new ManualResetEventSlim();
         var written = new List<(long At, byte First, int Length)>();
         using var runs = new StagedRunWriter(4096, 3, (data, at) =>
         {
-            Thread.Sleep(2);
+            device.Wait();
             lock (written)
             {
                 written.Add((at, data[0], data.Length));
@@ -23,6 +25,11 @@ public sealed class StagedRunWriterTests
 
         for (var i = 0; i < 20; i++)
         {
+            if (i == 3)
+            {
+                device.Set();
+            }
+
             var slot = runs.Rent();
             runs.Slot(slot)[0] = (byte)i;
             runs.Submit(slot, 1024 + i, i * 4096L);
@@ -73,10 +80,11 @@ public sealed class StagedRunWriterTests
     [Test]
     public void DisposeLetsSubmittedRunsFinish()
     {
+        using var device = new ManualResetEventSlim();
         var written = 0;
         var runs = new StagedRunWriter(4096, 4, (_, _) =>
         {
-            Thread.Sleep(5);
+            device.Wait();
             Interlocked.Increment(ref written);
         });
         for (var i = 0; i < 4; i++)
@@ -84,7 +92,10 @@ public sealed class StagedRunWriterTests
             runs.Submit(runs.Rent(), 100, i * 4096L);
         }
 
-        runs.Dispose();
+        // The runs are still queued behind the held device when the writer is disposed.
+        var disposing = Task.Run(runs.Dispose);
+        device.Set();
+        disposing.Wait();
         written.Should().Be(4);
     }
 
@@ -102,10 +113,12 @@ public sealed class StagedRunWriterTests
     [Test]
     public async Task ABarrierRunsAfterTheRunsBeforeItAndBeforeTheRunsAfterIt()
     {
+        // The device holds its first run until the barrier and the run after it are queued.
+        using var device = new ManualResetEventSlim();
         var events = new List<string>();
         using var runs = new StagedRunWriter(4096, 3, (_, at) =>
         {
-            Thread.Sleep(2);
+            device.Wait();
             lock (events)
             {
                 events.Add($"run {at}");
@@ -122,6 +135,7 @@ public sealed class StagedRunWriterTests
             }
         });
         runs.Submit(runs.Rent(), 10, 2);
+        device.Set();
         await barrier;
         runs.Drain();
         events.Should().Equal("run 0", "run 1", "fsync", "run 2");
