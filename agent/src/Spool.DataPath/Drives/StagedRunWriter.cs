@@ -10,7 +10,7 @@ namespace Spool.DataPath.Drives;
 internal sealed class StagedRunWriter : IDisposable
 {
     private readonly RunWrite write;
-    private readonly (byte[] Buffer, int Start)[] buffers;
+    private readonly StagingBuffer[] buffers;
     private readonly Stack<int> free = new();
     private readonly Queue<(int Slot, int Length, long At, Action? Barrier, TaskCompletionSource? Done)> pending = new();
     private readonly object gate = new();
@@ -23,7 +23,7 @@ internal sealed class StagedRunWriter : IDisposable
     {
         this.write = write;
         Capacity = capacity;
-        buffers = new (byte[], int)[depth];
+        buffers = new StagingBuffer[depth];
         for (var i = depth - 1; i >= 0; i--)
         {
             buffers[i] = StagingBuffers.Rent(capacity);
@@ -53,7 +53,7 @@ internal sealed class StagedRunWriter : IDisposable
         }
     }
 
-    public Span<byte> Slot(int slot) => buffers[slot].Buffer.AsSpan(buffers[slot].Start, Capacity);
+    public Span<byte> Slot(int slot) => buffers[slot].Span[..Capacity];
 
     /// <summary>Queues the first <paramref name="length"/> bytes of a rented slot for the file offset <paramref name="at"/>.</summary>
     public void Submit(int slot, int length, long at)
@@ -125,7 +125,7 @@ internal sealed class StagedRunWriter : IDisposable
         }
 
         thread.Join();
-        foreach (var (buffer, _) in buffers)
+        foreach (var buffer in buffers)
         {
             StagingBuffers.Return(buffer);
         }

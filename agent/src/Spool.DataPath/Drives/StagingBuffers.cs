@@ -1,33 +1,43 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 
 namespace Spool.DataPath.Drives;
 
 /// <summary>
-/// Pinned, page-aligned staging buffers for direct I/O, kept for reuse: a parity set opens new member files at every
-/// checkpoint, and fresh 4 MiB buffers each time cost page faults and pinned-heap growth.
+/// Staging buffers for direct I/O, kept for reuse: a parity set opens new member files at every checkpoint, and fresh
+/// 4 MiB buffers each time cost page faults (and huge-page assembly) again.
 /// </summary>
 internal static class StagingBuffers
 {
+    /// <summary>The alignment direct I/O needs of buffers, offsets and lengths.</summary>
     public const int Alignment = 4096;
     private const int Keep = 16;
-    private static readonly ConcurrentBag<byte[]> Spare = [];
+    private static readonly ConcurrentBag<StagingBuffer> Spare = [];
 
-    /// <summary>A buffer with at least <paramref name="capacity"/> bytes from an aligned start.</summary>
-    public static (byte[] Buffer, int Start) Rent(int capacity)
+    /// <summary>A buffer of at least <paramref name="capacity"/> bytes.</summary>
+    public static StagingBuffer Rent(int capacity)
     {
-        var buffer = Spare.TryTake(out var b) && b.Length >= capacity + Alignment ? b : GC.AllocateUninitializedArray<byte>(capacity + Alignment, pinned: true);
+        while (Spare.TryTake(out var spare))
+        {
+            if (spare.Length >= capacity)
+            {
+                return spare;
+            }
 
-        // A pinned array never moves, so the aligned window found once stays aligned.
-        var address = Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0);
-        return (buffer, (int)((Alignment - (address % Alignment)) % Alignment));
+            spare.Dispose();
+        }
+
+        return new StagingBuffer(capacity);
     }
 
-    public static void Return(byte[] buffer)
+    public static void Return(StagingBuffer buffer)
     {
         if (Spare.Count < Keep)
         {
             Spare.Add(buffer);
+        }
+        else
+        {
+            buffer.Dispose();
         }
     }
 }

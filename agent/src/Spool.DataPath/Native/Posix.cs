@@ -243,6 +243,14 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseNative(int fd);
 
+    private const int MadvHugePage = 14;
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int MadviseNative(nint address, nuint length, int advice);
+
+    /// <summary>Asks for transparent huge pages; a kernel without them (or with them off) keeps small pages, which is fine.</summary>
+    public static void AdviseHugePages(nint address, int length) => _ = MadviseNative(address, (nuint)length, MadvHugePage);
+
     public static void Ftruncate(SafeFileHandle handle, long length)
     {
         if (FtruncateNative((int)handle.DangerousGetHandle(), length) != 0)
