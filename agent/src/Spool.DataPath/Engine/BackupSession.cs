@@ -350,7 +350,7 @@ internal sealed class BackupSession : IDisposable
         SafeFileHandle handle;
         try
         {
-            handle = File.OpenHandle(e.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            handle = Posix.OpenForBackup(e.FullPath);
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
@@ -399,10 +399,12 @@ internal sealed class BackupSession : IDisposable
         }
     }
 
+    /// <summary>The open file is not the one walked (it was replaced), or it changed while it was read.</summary>
     private static bool Changed(SafeFileHandle handle, FileStat before)
     {
         var after = Posix.Fstat(handle);
-        return after.Size != before.Size || after.MtimeNs != before.MtimeNs || after.CtimeNs != before.CtimeNs;
+        return after.Device != before.Device || after.Inode != before.Inode || after.FileType != before.FileType
+            || after.Size != before.Size || after.MtimeNs != before.MtimeNs || after.CtimeNs != before.CtimeNs;
     }
 
     /// <summary>Streams file bytes [from, size) straight into block buffers. Returns true if the file was shorter than expected.</summary>
@@ -427,7 +429,7 @@ internal sealed class BackupSession : IDisposable
             {
                 try
                 {
-                    n = RandomAccess.Read(handle, span, offset);
+                    n = Posix.Pread(handle, span, offset);
                 }
                 catch (IOException ex)
                 {
@@ -575,7 +577,7 @@ internal sealed class BackupSession : IDisposable
             {
                 try
                 {
-                    handle = File.OpenHandle(current.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    handle = Posix.OpenForBackup(current.FullPath);
                 }
                 catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
                 {
@@ -591,7 +593,7 @@ internal sealed class BackupSession : IDisposable
                 var scratch = new byte[1 << 20];
                 for (long off = 0; off < pos.DataOffset;)
                 {
-                    var n = RandomAccess.Read(handle, scratch.AsSpan(0, (int)Math.Min(scratch.Length, pos.DataOffset - off)), off);
+                    var n = Posix.Pread(handle, scratch.AsSpan(0, (int)Math.Min(scratch.Length, pos.DataOffset - off)), off);
                     if (n == 0)
                     {
                         same = false;
