@@ -35,6 +35,63 @@ public sealed class CheckpointWindowTests
         (await File.ReadAllBytesAsync(tmp.Sub("out/large.bin"))).Should().Equal(data);
     }
 
+    [Test]
+    public async Task TheWriterGoesOnWhileASinkBlocksInItsAcknowledgement()
+    {
+        // The widest window (8 MiB), so that what reaches the drive while the sink blocks stands out from what was
+        // written while the checkpoint's fsync ran.
+        const long interval = 32 << 20;
+        const long window = 8 << 20;
+        using var tmp = new TempDir();
+        var data = new byte[96 << 20];
+        new Random(5).NextBytes(data);
+        Directory.CreateDirectory(tmp.Sub("src"));
+        await File.WriteAllBytesAsync(tmp.Sub("src/large.bin"), data);
+        var sink = new BlockingSink(tmp.Sub("drive"), window / 2, lastWithDataAfter: data.Length - interval);
+
+        var result = await Engines.Backup(tmp.Sub("src"), tmp.Sub("drive"), sink, r => r with { CheckpointBytes = interval });
+
+        result.Outcome.Should().Be(BackupOutcome.Completed);
+        sink.WriterWentOn.Should().HaveCount(2).And.OnlyContain(wentOn => wentOn, "the writer fills the window while the sink blocks (as the CLI's does in fsync)");
+        sink.AheadAtAcknowledgement.Should().OnlyContain(ahead => ahead <= window);
+        var restored = await Engines.Restore(tmp.Sub("drive"), result.BackupId, tmp.Sub("out"));
+        restored.Success.Should().BeTrue();
+        (await File.ReadAllBytesAsync(tmp.Sub("out/large.bin"))).Should().Equal(data);
+    }
+
+    private static long OnDrive(string drive) => Directory.EnumerateFiles(drive, "*.tape", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    /// <summary>
+    /// Blocks its caller synchronously until the drive holds <paramref name="ahead"/> bytes past the checkpoint, or a
+    /// generous deadline passes. A writer that waited for the sink would leave the drive where the fsync found it.
+    /// </summary>
+    private sealed class BlockingSink(string drive, long ahead, long lastWithDataAfter) : IBackupProgressSink
+    {
+        public List<bool> WriterWentOn { get; } = [];
+
+        public List<long> AheadAtAcknowledgement { get; } = [];
+
+        public void Progress(BackupProgress progress)
+        {
+        }
+
+        public void Warning(BackupWarning warning)
+        {
+        }
+
+        public ValueTask CheckpointReached(Checkpoint checkpoint, CancellationToken cancellationToken)
+        {
+            // Only a checkpoint with at least a window of data after it can see the writer fill the window.
+            if (checkpoint.LogicalOffset <= lastWithDataAfter)
+            {
+                WriterWentOn.Add(SpinWait.SpinUntil(() => OnDrive(drive) - checkpoint.DriveBytesWritten >= ahead, TimeSpan.FromSeconds(20)));
+            }
+
+            AheadAtAcknowledgement.Add(OnDrive(drive) - checkpoint.DriveBytesWritten);
+            return ValueTask.CompletedTask;
+        }
+    }
+
     /// <summary>At each acknowledgement, how far the data tape file on the drive already reaches past the checkpoint.</summary>
     private sealed class MeasuringSink(string drive) : IBackupProgressSink
     {
@@ -54,8 +111,7 @@ public sealed class CheckpointWindowTests
         {
             // Slow, like a status write: the writer must not use the time to run on past the window.
             await Task.Delay(50, cancellationToken);
-            var onDrive = Directory.EnumerateFiles(drive, "*.tape", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-            AheadAtAcknowledgement.Add(onDrive - checkpoint.DriveBytesWritten);
+            AheadAtAcknowledgement.Add(OnDrive(drive) - checkpoint.DriveBytesWritten);
             Checkpoints.Add(checkpoint);
         }
     }

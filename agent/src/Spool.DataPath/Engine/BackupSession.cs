@@ -70,6 +70,7 @@ internal sealed class BackupSession : IDisposable
     private long lastProgressTimestamp;
     private byte[] journalBlock = [];
     private PendingCheckpoint? unacknowledged;
+    private Task? acknowledging;
 
     public BackupSession(BackupRequest request, IBackupProgressSink sink)
     {
@@ -180,6 +181,7 @@ internal sealed class BackupSession : IDisposable
         }
         catch (BackupFencedException)
         {
+            await SettleAcknowledgementAsync().ConfigureAwait(false);
             DrainWarnings();
             return Result(BackupOutcome.Fenced);
         }
@@ -196,6 +198,8 @@ internal sealed class BackupSession : IDisposable
             {
                 // The first failure is rethrown below; the other tasks only stopped because of it.
             }
+
+            await SettleAcknowledgementAsync().ConfigureAwait(false);
 
             var first = writer.Exception?.InnerException ?? hasher.Exception?.InnerException ?? producer.Exception?.InnerException;
             if (first is BackupFencedException)
@@ -773,9 +777,21 @@ internal sealed class BackupSession : IDisposable
 
         await foreach (var item in hashed.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            if (unacknowledged is { } pending && (item.Kind != PipelineItemKind.Data || pending.Durable.IsCompleted || s.BytesWritten - pending.DriveBytes + (2L * target.BlockSize) > AckWindow))
+            if (unacknowledged is { } pending)
             {
-                await AcknowledgeAsync(ct).ConfigureAwait(false);
+                if (item.Kind != PipelineItemKind.Data || s.BytesWritten - pending.DriveBytes + (2L * target.BlockSize) > AckWindow)
+                {
+                    await AcknowledgeAsync(ct).ConfigureAwait(false);
+                }
+                else if (pending.Durable.IsCompleted)
+                {
+                    // The sink's acknowledgement (a status write, or a file and two fsyncs) runs beside the writer.
+                    acknowledging ??= StartAcknowledgement(pending, ct);
+                    if (acknowledging.IsCompleted)
+                    {
+                        await AcknowledgeAsync(ct).ConfigureAwait(false);
+                    }
+                }
             }
 
             DrainWarnings();
@@ -813,7 +829,7 @@ internal sealed class BackupSession : IDisposable
                     EmitPacked();
                     JournalThrough(item.Cut!.Entries);
                     BeginCheckpoint(item.Cut!);
-                    if (unacknowledged!.Durable.IsCompleted)
+                    if (unacknowledged!.SyncedOnCall)
                     {
                         // A drive that syncs before returning: acknowledge before writing on, as before.
                         await AcknowledgeAsync(ct).ConfigureAwait(false);
@@ -911,6 +927,7 @@ internal sealed class BackupSession : IDisposable
         var s = stream!;
         s.PrepareBlock();
         var durable = s.BeginSync();
+        var syncedOnCall = durable.IsCompleted;
 
         // A backup that fails before acknowledging does not await it; its failure is the one reported.
         _ = durable.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -936,14 +953,27 @@ internal sealed class BackupSession : IDisposable
             StartedAt = startedAt,
             CreatedAt = time.GetUtcNow(),
         };
-        unacknowledged = new PendingCheckpoint(durable, cp, cut, s.BytesWritten);
+        unacknowledged = new PendingCheckpoint(durable, syncedOnCall, cp, cut, s.BytesWritten);
     }
 
-    /// <summary>Waits until the pending checkpoint's data is durable, checks ownership, and reports it.</summary>
+    /// <summary>
+    /// Waits for the pending checkpoint's acknowledgement, starting it here if it is not running yet, and counts it.
+    /// </summary>
     private async Task AcknowledgeAsync(CancellationToken ct)
     {
         var pending = unacknowledged!;
+        var acknowledgement = acknowledging ?? ReportAsync(pending, ct);
         unacknowledged = null;
+        acknowledging = null;
+        await acknowledgement.ConfigureAwait(false);
+        checkpoints++;
+        var cut = pending.Cut;
+        sink.Progress(new BackupProgress(cut.Entries, cut.SourceBytes, cut.LogicalOffset, pending.DriveBytes, cut.Source.Path));
+    }
+
+    /// <summary>Waits until the checkpoint's data is durable, checks ownership, and reports it to the sink.</summary>
+    private async Task ReportAsync(PendingCheckpoint pending, CancellationToken ct)
+    {
         await pending.Durable.ConfigureAwait(false);
         if (request.StillOwner is { } owner && !await owner(ct).ConfigureAwait(false))
         {
@@ -951,9 +981,36 @@ internal sealed class BackupSession : IDisposable
         }
 
         await sink.CheckpointReached(pending.Checkpoint, ct).ConfigureAwait(false);
-        checkpoints++;
-        var cut = pending.Cut;
-        sink.Progress(new BackupProgress(cut.Entries, cut.SourceBytes, cut.LogicalOffset, pending.DriveBytes, cut.Source.Path));
+    }
+
+    /// <summary>
+    /// Reports a checkpoint off the writer: a sink may block (the CLI's fsyncs a file), and the writer may go on within
+    /// the window meanwhile. One acknowledgement runs at a time, as the next cut waits for this one.
+    /// </summary>
+    private Task StartAcknowledgement(PendingCheckpoint pending, CancellationToken ct)
+    {
+        var task = Task.Run(() => ReportAsync(pending, ct), CancellationToken.None);
+
+        // A backup that fails meanwhile does not await it; its own failure is the one reported.
+        _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
+    }
+
+    /// <summary>After a failure, lets a running acknowledgement finish, so that no sink call outlives the backup.</summary>
+    private async Task SettleAcknowledgementAsync()
+    {
+        if (acknowledging is { } running)
+        {
+            acknowledging = null;
+            try
+            {
+                await running.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The backup's own failure is the one reported.
+            }
+        }
     }
 
     private void DrainWarnings()

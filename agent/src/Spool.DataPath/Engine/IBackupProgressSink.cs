@@ -1,6 +1,10 @@
 namespace Spool.DataPath;
 
-/// <summary>Receives what a running backup reports. Calls come from the engine's writer task, one at a time.</summary>
+/// <summary>
+/// Receives what a running backup reports. <see cref="Progress"/> and <see cref="Warning"/> come from the engine's writer
+/// task, one at a time. <see cref="CheckpointReached"/> may run on another thread while the writer goes on (and calls
+/// the other two), but never twice at once, and never after the backup has returned.
+/// </summary>
 public interface IBackupProgressSink
 {
     void Progress(BackupProgress progress);
