@@ -57,11 +57,6 @@ public static class DataPathBench
         var restore = new Measurement("restore");
 
         var drive = Path.Combine(work, "spool");
-
-        // Restored trees (tar's and Spool's) stay until the end. ext4 without a journal passes over inodes freed in the
-        // last half minute when it allocates one, and creating 20,000 files soon after deleting 20,000 others ran up
-        // to three times slower; whichever of `tar -xf` and the restore came sooner after a deletion lost.
-        var restores = 0;
         var tarFile = Path.Combine(work, "t.tar");
 
         // Spool's variants; checkpoints on and off are one step so that they always run back to back.
@@ -73,7 +68,7 @@ public static class DataPathBench
                     // Plain backup, then the restore of it.
                     var plain = await SpoolBackup(data, drive, null, BackupRequest.DefaultCheckpointBytes);
                     var id = DriveCatalog.ListBackups(DriveSpec.Directory(drive)).Single().BackupId;
-                    var target = Path.Combine(work, $"restore-{restores++}");
+                    var target = Path.Combine(work, "restore");
                     Shell.Must("sync");
                     var sw = Stopwatch.StartNew();
                     var res = await new RestoreEngine().RunAsync(new RestoreRequest { Drives = [DriveSpec.Directory(drive)], BackupId = id, TargetPath = target }, CancellationToken.None);
@@ -83,6 +78,7 @@ public static class DataPathBench
                         throw new InvalidOperationException("restore failed in the benchmark");
                     }
 
+                    Directory.Delete(target, true);
                     Directory.Delete(drive, true);
                     if (measure)
                     {
@@ -130,10 +126,11 @@ public static class DataPathBench
             File.Delete(tarFile);
             Shell.Must("sync");
             tar.Seconds.Add(Shell.Time($"tar -cf {tarFile} -C {data} ."));
-            var x = Path.Combine(work, $"x-{r}");
+            var x = Path.Combine(work, "x");
             Directory.CreateDirectory(x);
             Shell.Must("sync");
             untar.Seconds.Add(Shell.Time($"tar -xf {tarFile} -C {x}"));
+            Directory.Delete(x, true);
             File.Delete(tarFile);
             if (!quick)
             {

@@ -243,7 +243,7 @@ internal static partial class Posix
     /// <summary>
     /// Opens a file that a walk found to be regular, for reading. It takes no advisory lock: File.OpenHandle takes and
     /// drops one per file to emulate sharing modes, two system calls of about seven per small file. It follows no
-    /// symlink swapped in since the walk, and it does not wait on a FIFO swapped in (reads then come up short, and the
+    /// symlink swapped in since the walk, and it does not wait on a FIFO swapped in (reading that fails at once, and the
     /// file is reported as changed).
     /// </summary>
     public static SafeFileHandle OpenForBackup(string path)
