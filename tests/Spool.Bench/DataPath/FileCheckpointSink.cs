@@ -2,7 +2,10 @@ using Spool.DataPath;
 
 namespace Spool.Bench.DataPath;
 
-/// <summary>Acknowledges checkpoints the way the CLI does: write, fsync, rename.</summary>
+/// <summary>
+/// Acknowledges checkpoints durably on the same disk, as the CLI does: write, fsync, rename (the CLI then also fsyncs the
+/// directory; the agent writes the job status instead, which costs the disk nothing).
+/// </summary>
 internal sealed class FileCheckpointSink(string path) : IBackupProgressSink
 {
     public void Progress(BackupProgress progress)
