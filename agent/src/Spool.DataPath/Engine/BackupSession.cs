@@ -929,8 +929,7 @@ internal sealed class BackupSession : IDisposable
         var durable = s.BeginSync();
         var syncedOnCall = durable.IsCompleted;
 
-        // A backup that fails before acknowledging does not await it; its failure is the one reported.
-        _ = durable.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        ObserveFailure(durable);
         var chain = s.Chain(nextSequence);
         var cp = new Checkpoint
         {
@@ -990,11 +989,16 @@ internal sealed class BackupSession : IDisposable
     private Task StartAcknowledgement(PendingCheckpoint pending, CancellationToken ct)
     {
         var task = Task.Run(() => ReportAsync(pending, ct), CancellationToken.None);
-
-        // A backup that fails meanwhile does not await it; its own failure is the one reported.
-        _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        ObserveFailure(task);
         return task;
     }
+
+    /// <summary>
+    /// A backup that fails before it awaits a sync or an acknowledgement leaves that task unobserved; its own failure
+    /// is the one reported, so the task's is only marked as seen.
+    /// </summary>
+    private static void ObserveFailure(Task task) =>
+        _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>After a failure, lets a running acknowledgement finish, so that no sink call outlives the backup.</summary>
     private async Task SettleAcknowledgementAsync()
