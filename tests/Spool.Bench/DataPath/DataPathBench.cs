@@ -97,7 +97,7 @@ public static class DataPathBench
 
                     break;
                 default:
-                    // Checkpoints off and on, in alternating order; the overhead is the ratio of the two medians.
+                    // Checkpoints off and on, back to back in alternating order; the overhead is the median of the pairs' ratios.
                     var offFirst = spoolNoCp.Seconds.Count % 2 == 0;
                     var first = await SpoolBackup(data, drive, null, offFirst ? 0 : BackupRequest.DefaultCheckpointBytes);
                     Directory.Delete(drive, true);

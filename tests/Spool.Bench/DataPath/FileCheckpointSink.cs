@@ -3,8 +3,8 @@ using Spool.DataPath;
 namespace Spool.Bench.DataPath;
 
 /// <summary>
-/// Acknowledges checkpoints durably on the same disk, as the CLI does: write, fsync, rename (the CLI then also fsyncs the
-/// directory; the agent writes the job status instead, which costs the disk nothing).
+/// Acknowledges checkpoints as the CLI's <c>--checkpoint-file</c> does, in a <see cref="CheckpointFile"/> on the same
+/// disk as the drive (the agent writes the job status instead, which costs the disk nothing).
 /// </summary>
 internal sealed class FileCheckpointSink(string path) : IBackupProgressSink
 {
@@ -16,14 +16,7 @@ internal sealed class FileCheckpointSink(string path) : IBackupProgressSink
 
     public ValueTask CheckpointReached(Checkpoint checkpoint, CancellationToken cancellationToken)
     {
-        var tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create))
-        {
-            fs.Write(SpoolJson.Serialize(checkpoint));
-            fs.Flush(flushToDisk: true);
-        }
-
-        File.Move(tmp, path, overwrite: true);
+        CheckpointFile.Store(path, checkpoint);
         return ValueTask.CompletedTask;
     }
 }

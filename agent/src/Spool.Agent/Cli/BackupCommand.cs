@@ -81,7 +81,7 @@ internal static class BackupCommand
             Checkpoint? from = null;
             if (parse.GetValue(resume) is { } resumeFile)
             {
-                from = SpoolJson.Deserialize<Checkpoint>(await File.ReadAllBytesAsync(resumeFile, ct).ConfigureAwait(false));
+                from = await CheckpointFile.LoadAsync(resumeFile, ct).ConfigureAwait(false);
             }
 
             var key = CliOptions.LoadKey(parse.GetValue(keyFile), parse.GetValue(keyId));
