@@ -4,19 +4,57 @@ namespace Spool.DataPath.Tests;
 public sealed class CheckpointFileTests
 {
     [Test]
-    public async Task EachStoreReplacesTheLastCheckpointWholeAndLeavesNoTemporaryFile()
+    public async Task EachStoreReplacesTheLastCheckpointWholeAndKeepsThePreviousInTheScratchFile()
     {
         using var tmp = new TempDir();
         var checkpoints = await CheckpointsOfASmallBackup(tmp);
         var path = tmp.Sub("job.checkpoint.json");
 
-        foreach (var checkpoint in checkpoints)
+        for (var i = 0; i < checkpoints.Count; i++)
         {
-            CheckpointFile.Store(path, checkpoint);
-            (await CheckpointFile.LoadAsync(path, CancellationToken.None)).Should().BeEquivalentTo(checkpoint);
+            CheckpointFile.Store(path, checkpoints[i]);
+            (await CheckpointFile.LoadAsync(path, CancellationToken.None)).Should().BeEquivalentTo(checkpoints[i]);
+            if (i > 0)
+            {
+                (await CheckpointFile.LoadAsync(path + ".tmp", CancellationToken.None)).Should().BeEquivalentTo(checkpoints[i - 1]);
+            }
         }
 
+        CheckpointFile.RemoveScratch(path);
         Directory.EnumerateFileSystemEntries(tmp.Path).Select(System.IO.Path.GetFileName).Should().NotContain(name => name!.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task StoringReusesTheTwoFilesInsteadOfAllocatingOneAtEveryCheckpoint()
+    {
+        using var tmp = new TempDir();
+        var checkpoints = await CheckpointsOfASmallBackup(tmp);
+        var path = tmp.Sub("job.checkpoint.json");
+        CheckpointFile.Store(path, checkpoints[0]);
+        CheckpointFile.Store(path, checkpoints[1]);
+        var inodes = new[] { Inode(path), Inode(path + ".tmp") };
+
+        for (var i = 2; i < checkpoints.Count; i++)
+        {
+            CheckpointFile.Store(path, checkpoints[i]);
+            new[] { Inode(path), Inode(path + ".tmp") }.Should().BeEquivalentTo(inodes);
+            Inode(path).Should().Be(inodes[(i - 1) % 2], "the names swap at every checkpoint");
+        }
+    }
+
+    [Test]
+    public async Task AScratchFileLeftByAKilledWriterIsOverwrittenWhole()
+    {
+        using var tmp = new TempDir();
+        var checkpoints = await CheckpointsOfASmallBackup(tmp);
+        var path = tmp.Sub("job.checkpoint.json");
+        CheckpointFile.Store(path, checkpoints[0]);
+        await File.WriteAllTextAsync(path + ".tmp", new string('x', 64 << 10));
+
+        CheckpointFile.Store(path, checkpoints[1]);
+
+        (await CheckpointFile.LoadAsync(path, CancellationToken.None)).Should().BeEquivalentTo(checkpoints[1]);
+        (await CheckpointFile.LoadAsync(path + ".tmp", CancellationToken.None)).Should().BeEquivalentTo(checkpoints[0]);
     }
 
     [Test]
@@ -32,6 +70,8 @@ public sealed class CheckpointFileTests
         var load = async () => await CheckpointFile.LoadAsync(path, CancellationToken.None);
         await load.Should().ThrowAsync<System.Text.Json.JsonException>();
     }
+
+    private static ulong Inode(string path) => Native.Posix.Lstat(path).Inode;
 
     private static async Task<List<Checkpoint>> CheckpointsOfASmallBackup(TempDir tmp)
     {

@@ -52,6 +52,7 @@ public sealed class KillAndResumeTests
 
                 var resumed = await SpoolAgentProcess.RunAsync([.. args.Where(a => a != "--rate-limit" && a != "4000000"), "--resume", cpFile]);
                 resumed.Code.Should().Be(0, $"seed {seed}: {resumed.Stderr}");
+                File.Exists(cpFile + ".tmp").Should().BeFalse($"seed {seed}: the completed backup removes the checkpoint file's scratch file");
 
                 var target = Path.Combine(root, $"out-{seed}");
                 var restored = await new RestoreEngine().RunAsync(new RestoreRequest { Drives = [DriveSpec.Directory(drive)], BackupId = cp.BackupId, TargetPath = target }, CancellationToken.None);

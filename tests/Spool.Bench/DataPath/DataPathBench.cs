@@ -221,6 +221,7 @@ public static class DataPathBench
         var result = await new BackupEngine().RunAsync(request, new FileCheckpointSink(drive + ".checkpoint.json"), CancellationToken.None);
         var seconds = sw.Elapsed.TotalSeconds;
         File.Delete(drive + ".checkpoint.json");
+        CheckpointFile.RemoveScratch(drive + ".checkpoint.json");
         return result.Outcome == BackupOutcome.Completed ? seconds : throw new InvalidOperationException("backup did not complete");
     }
 

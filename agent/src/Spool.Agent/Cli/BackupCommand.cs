@@ -125,6 +125,11 @@ internal static class BackupCommand
 
             var sink = new CheckpointFileSink(parse.GetValue(checkpointFile), parse.GetValue(verbose));
             var result = await new BackupEngine().RunAsync(request, sink, ct).ConfigureAwait(false);
+            if (parse.GetValue(checkpointFile) is { } stored)
+            {
+                CheckpointFile.RemoveScratch(stored);
+            }
+
             if (result.Outcome == BackupOutcome.Fenced)
             {
                 await Console.Error.WriteLineAsync($"error: backup {result.BackupId} is owned by a newer epoch; stopped").ConfigureAwait(false);

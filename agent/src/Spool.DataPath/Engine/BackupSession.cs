@@ -785,7 +785,7 @@ internal sealed class BackupSession : IDisposable
                 }
                 else if (pending.Durable.IsCompleted)
                 {
-                    // The sink's acknowledgement (a status write, or a file and two fsyncs) runs beside the writer.
+                    // The sink's acknowledgement (a status write, or a file made durable) runs beside the writer.
                     acknowledging ??= StartAcknowledgement(pending, ct);
                     if (acknowledging.IsCompleted)
                     {

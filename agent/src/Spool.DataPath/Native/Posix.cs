@@ -42,6 +42,12 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int FsyncNative(int fd);
 
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int FdatasyncNative(int fd);
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameAt2Native(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);
+
     [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
     private static partial int SyncFileRangeNative(int fd, long offset, long nbytes, uint flags);
 
@@ -55,6 +61,8 @@ internal static partial class Posix
     private const int FGetfl = 3;
     private const int FSetfl = 4;
     public const int Einval = 22;
+    public const int Enosys = 38;
+    public const int Eopnotsupp = 95;
 
     // O_DIRECT differs between architectures; elsewhere direct I/O is simply not used.
     private static int ODirect => RuntimeInformation.ProcessArchitecture switch
@@ -209,6 +217,31 @@ internal static partial class Posix
         {
             throw LastError("fsync");
         }
+    }
+
+    public static void Fdatasync(SafeFileHandle handle)
+    {
+        if (FdatasyncNative((int)handle.DangerousGetHandle()) != 0)
+        {
+            throw LastError("fdatasync");
+        }
+    }
+
+    /// <summary>
+    /// Swaps two existing names atomically (renameat2 with RENAME_EXCHANGE). False, with nothing changed, when either
+    /// name is missing or the file system or kernel cannot swap.
+    /// </summary>
+    public static bool TryExchange(string first, string second)
+    {
+        const int currentDirectory = -100;
+        const uint exchange = 2;
+        if (RenameAt2Native(currentDirectory, first, currentDirectory, second, exchange) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is Enoent or Einval or Enosys or Eopnotsupp ? false : throw new IOException($"exchange {first} and {second}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
     /// <summary>Makes a new directory entry durable: fsync on the directory itself.</summary>
