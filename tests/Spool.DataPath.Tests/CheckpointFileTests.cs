@@ -1,18 +1,21 @@
 namespace Spool.DataPath.Tests;
 
-/// <summary>The checkpoint file of backups run outside Kubernetes: replaced whole, and read back as it was stored.</summary>
+/// <summary>
+/// The checkpoint file of backups run outside Kubernetes: replaced whole at every store, through a scratch file whose
+/// inode is swapped in and reused, and read back as it was stored.
+/// </summary>
 public sealed class CheckpointFileTests
 {
     [Test]
     public async Task EachStoreReplacesTheLastCheckpointWholeAndKeepsThePreviousInTheScratchFile()
     {
         using var tmp = new TempDir();
-        var checkpoints = await CheckpointsOfASmallBackup(tmp);
-        var path = tmp.Sub("job.checkpoint.json");
+        var (path, checkpoints) = await Arrange(tmp);
+        var file = new CheckpointFile(path);
 
         for (var i = 0; i < checkpoints.Count; i++)
         {
-            CheckpointFile.Store(path, checkpoints[i]);
+            file.Store(checkpoints[i]);
             (await CheckpointFile.LoadAsync(path, CancellationToken.None)).Should().BeEquivalentTo(checkpoints[i]);
             if (i > 0)
             {
@@ -20,7 +23,7 @@ public sealed class CheckpointFileTests
             }
         }
 
-        CheckpointFile.RemoveScratch(path);
+        file.RemoveScratch();
         Directory.EnumerateFileSystemEntries(tmp.Path).Select(System.IO.Path.GetFileName).Should().NotContain(name => name!.EndsWith(".tmp", StringComparison.Ordinal));
     }
 
@@ -28,15 +31,15 @@ public sealed class CheckpointFileTests
     public async Task StoringReusesTheTwoFilesInsteadOfAllocatingOneAtEveryCheckpoint()
     {
         using var tmp = new TempDir();
-        var checkpoints = await CheckpointsOfASmallBackup(tmp);
-        var path = tmp.Sub("job.checkpoint.json");
-        CheckpointFile.Store(path, checkpoints[0]);
-        CheckpointFile.Store(path, checkpoints[1]);
+        var (path, checkpoints) = await Arrange(tmp);
+        var file = new CheckpointFile(path);
+        file.Store(checkpoints[0]);
+        file.Store(checkpoints[1]);
         var inodes = new[] { Inode(path), Inode(path + ".tmp") };
 
         for (var i = 2; i < checkpoints.Count; i++)
         {
-            CheckpointFile.Store(path, checkpoints[i]);
+            file.Store(checkpoints[i]);
             new[] { Inode(path), Inode(path + ".tmp") }.Should().BeEquivalentTo(inodes);
             Inode(path).Should().Be(inodes[(i - 1) % 2], "the names swap at every checkpoint");
         }
@@ -46,12 +49,11 @@ public sealed class CheckpointFileTests
     public async Task AScratchFileLeftByAKilledWriterIsOverwrittenWhole()
     {
         using var tmp = new TempDir();
-        var checkpoints = await CheckpointsOfASmallBackup(tmp);
-        var path = tmp.Sub("job.checkpoint.json");
-        CheckpointFile.Store(path, checkpoints[0]);
+        var (path, checkpoints) = await Arrange(tmp);
+        new CheckpointFile(path).Store(checkpoints[0]);
         await File.WriteAllTextAsync(path + ".tmp", new string('x', 64 << 10));
 
-        CheckpointFile.Store(path, checkpoints[1]);
+        new CheckpointFile(path).Store(checkpoints[1]);
 
         (await CheckpointFile.LoadAsync(path, CancellationToken.None)).Should().BeEquivalentTo(checkpoints[1]);
         (await CheckpointFile.LoadAsync(path + ".tmp", CancellationToken.None)).Should().BeEquivalentTo(checkpoints[0]);
@@ -61,9 +63,8 @@ public sealed class CheckpointFileTests
     public async Task ADamagedCheckpointFileIsRefusedWithAReason()
     {
         using var tmp = new TempDir();
-        var checkpoints = await CheckpointsOfASmallBackup(tmp);
-        var path = tmp.Sub("job.checkpoint.json");
-        CheckpointFile.Store(path, checkpoints[^1]);
+        var (path, checkpoints) = await Arrange(tmp);
+        new CheckpointFile(path).Store(checkpoints[^1]);
         var bytes = await File.ReadAllBytesAsync(path);
         await File.WriteAllBytesAsync(path, bytes[..(bytes.Length / 2)]);
 
@@ -73,7 +74,8 @@ public sealed class CheckpointFileTests
 
     private static ulong Inode(string path) => Native.Posix.Lstat(path).Inode;
 
-    private static async Task<List<Checkpoint>> CheckpointsOfASmallBackup(TempDir tmp)
+    /// <summary>The checkpoints of a small backup, and where the tests store them.</summary>
+    private static async Task<(string Path, List<Checkpoint> Checkpoints)> Arrange(TempDir tmp)
     {
         Directory.CreateDirectory(tmp.Sub("src"));
         var data = new byte[2 << 20];
@@ -83,6 +85,6 @@ public sealed class CheckpointFileTests
         var result = await Engines.Backup(tmp.Sub("src"), tmp.Sub("drive"), sink);
         result.Outcome.Should().Be(BackupOutcome.Completed);
         sink.Checkpoints.Should().HaveCountGreaterThan(2);
-        return sink.Checkpoints;
+        return (tmp.Sub("job.checkpoint.json"), sink.Checkpoints);
     }
 }

@@ -218,10 +218,11 @@ public static class DataPathBench
         };
         Shell.Must("sync");
         var sw = Stopwatch.StartNew();
-        var result = await new BackupEngine().RunAsync(request, new FileCheckpointSink(drive + ".checkpoint.json"), CancellationToken.None);
+        var checkpoints = new CheckpointFile(drive + ".checkpoint.json");
+        var result = await new BackupEngine().RunAsync(request, new FileCheckpointSink(checkpoints), CancellationToken.None);
         var seconds = sw.Elapsed.TotalSeconds;
+        checkpoints.RemoveScratch();
         File.Delete(drive + ".checkpoint.json");
-        CheckpointFile.RemoveScratch(drive + ".checkpoint.json");
         return result.Outcome == BackupOutcome.Completed ? seconds : throw new InvalidOperationException("backup did not complete");
     }
 

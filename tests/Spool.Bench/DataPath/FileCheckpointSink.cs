@@ -6,7 +6,7 @@ namespace Spool.Bench.DataPath;
 /// Acknowledges checkpoints as the CLI's <c>--checkpoint-file</c> does, in a <see cref="CheckpointFile"/> on the same
 /// disk as the drive (the agent writes the job status instead, which costs the disk nothing).
 /// </summary>
-internal sealed class FileCheckpointSink(string path) : IBackupProgressSink
+internal sealed class FileCheckpointSink(CheckpointFile file) : IBackupProgressSink
 {
     public void Progress(BackupProgress progress)
     {
@@ -16,7 +16,7 @@ internal sealed class FileCheckpointSink(string path) : IBackupProgressSink
 
     public ValueTask CheckpointReached(Checkpoint checkpoint, CancellationToken cancellationToken)
     {
-        CheckpointFile.Store(path, checkpoint);
+        file.Store(checkpoint);
         return ValueTask.CompletedTask;
     }
 }

@@ -123,12 +123,9 @@ internal static class BackupCommand
                 };
             }
 
-            var sink = new CheckpointFileSink(parse.GetValue(checkpointFile), parse.GetValue(verbose));
-            var result = await new BackupEngine().RunAsync(request, sink, ct).ConfigureAwait(false);
-            if (parse.GetValue(checkpointFile) is { } stored)
-            {
-                CheckpointFile.RemoveScratch(stored);
-            }
+            var stored = parse.GetValue(checkpointFile) is { } storedPath ? new CheckpointFile(storedPath) : null;
+            var result = await new BackupEngine().RunAsync(request, new CheckpointFileSink(stored, parse.GetValue(verbose)), ct).ConfigureAwait(false);
+            stored?.RemoveScratch();
 
             if (result.Outcome == BackupOutcome.Fenced)
             {

@@ -3,7 +3,7 @@ using Spool.DataPath;
 namespace Spool.Agent.Cli;
 
 /// <summary>Acknowledges checkpoints by storing them in a <see cref="CheckpointFile"/>, when one is given.</summary>
-internal sealed class CheckpointFileSink(string? path, bool verbose) : IBackupProgressSink
+internal sealed class CheckpointFileSink(CheckpointFile? file, bool verbose) : IBackupProgressSink
 {
     public int Warnings { get; private set; }
 
@@ -23,11 +23,7 @@ internal sealed class CheckpointFileSink(string? path, bool verbose) : IBackupPr
 
     public ValueTask CheckpointReached(Checkpoint checkpoint, CancellationToken cancellationToken)
     {
-        if (path is not null)
-        {
-            CheckpointFile.Store(path, checkpoint);
-        }
-
+        file?.Store(checkpoint);
         return ValueTask.CompletedTask;
     }
 }

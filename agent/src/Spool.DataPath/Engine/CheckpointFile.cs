@@ -7,16 +7,34 @@ namespace Spool.DataPath;
 /// <c>--resume</c>). Each checkpoint is written whole to a scratch file beside it (the path with <c>.tmp</c> added) and
 /// made durable, the two names are swapped, and the directory is fsynced: a process killed, or a host losing power, at
 /// any point leaves the previous checkpoint or the new one in the file, never a torn one. After a swap the scratch file
-/// holds the previous checkpoint and is overwritten by the next: reusing its inode and blocks spares the file system an
-/// allocation and a release at every checkpoint, which on a disk busy with the backup cost as much as the writes
-/// themselves. Where names cannot be swapped, the scratch file is renamed over the checkpoint instead.
+/// holds the previous checkpoint and is overwritten by the next, so the two inodes serve the whole backup and the file
+/// system allocates and frees none per checkpoint. Where names cannot be swapped, the scratch file is renamed over the
+/// checkpoint instead. One backup stores into one instance, one checkpoint at a time.
 /// </summary>
-public static class CheckpointFile
+public sealed class CheckpointFile
 {
-    public static void Store(string path, Checkpoint checkpoint)
+    private readonly string path;
+    private readonly string scratch;
+    private readonly string directory;
+    private bool swapsDurable;
+
+    public CheckpointFile(string path)
     {
-        var full = Path.GetFullPath(path);
-        var scratch = ScratchOf(full);
+        this.path = Path.GetFullPath(path);
+        scratch = this.path + ".tmp";
+        directory = Path.GetDirectoryName(this.path)!;
+    }
+
+    public void Store(Checkpoint checkpoint)
+    {
+        if (!swapsDurable)
+        {
+            // A writer killed between a swap and its directory fsync left the scratch name on the inode that the disk
+            // may still know as the checkpoint: that swap must be durable before the scratch file is written into.
+            Posix.FsyncDirectory(directory);
+            swapsDurable = true;
+        }
+
         var bytes = SpoolJson.Serialize(checkpoint);
         using (var handle = File.OpenHandle(scratch, FileMode.OpenOrCreate, FileAccess.Write))
         {
@@ -25,22 +43,20 @@ public static class CheckpointFile
             Posix.Fdatasync(handle);
         }
 
-        if (!Posix.TryExchange(scratch, full))
+        if (!Posix.TryExchange(scratch, path))
         {
-            File.Move(scratch, full, overwrite: true);
+            File.Move(scratch, path, overwrite: true);
         }
 
-        Posix.FsyncDirectory(Path.GetDirectoryName(full)!);
+        Posix.FsyncDirectory(directory);
     }
+
+    /// <summary>Deletes the scratch file, once the backup stores no more checkpoints.</summary>
+    public void RemoveScratch() => File.Delete(scratch);
 
     public static async Task<Checkpoint> LoadAsync(string path, CancellationToken cancellationToken)
     {
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         return SpoolJson.Deserialize<Checkpoint>(bytes);
     }
-
-    /// <summary>Deletes the scratch file, once the backup no longer stores checkpoints.</summary>
-    public static void RemoveScratch(string path) => File.Delete(ScratchOf(Path.GetFullPath(path)));
-
-    private static string ScratchOf(string fullPath) => fullPath + ".tmp";
 }
