@@ -59,6 +59,33 @@ public sealed class CheckpointFileTests
         (await CheckpointFile.LoadAsync(path + ".tmp", CancellationToken.None)).Should().BeEquivalentTo(checkpoints[0]);
     }
 
+    [TestCase("checkpoint", "directory")]
+    [TestCase("checkpoint", "symlink")]
+    [TestCase("scratch", "directory")]
+    [TestCase("scratch", "symlink")]
+    public async Task ANameThatIsNotARegularFileIsRefusedAndLeftAsItWas(string which, string kind)
+    {
+        using var tmp = new TempDir();
+        var (path, checkpoints) = await Arrange(tmp);
+        var name = which == "checkpoint" ? path : path + ".tmp";
+        var victim = tmp.Sub("elsewhere.txt");
+        await File.WriteAllTextAsync(victim, "not a checkpoint");
+        if (kind == "directory")
+        {
+            Directory.CreateDirectory(name);
+        }
+        else
+        {
+            File.CreateSymbolicLink(name, victim);
+        }
+
+        var store = () => new CheckpointFile(path).Store(checkpoints[0]);
+
+        store.Should().Throw<IOException>().WithMessage($"checkpoint file {name}: exists and is not a regular file");
+        (await File.ReadAllTextAsync(victim)).Should().Be("not a checkpoint");
+        (kind == "directory" ? Directory.Exists(name) : new FileInfo(name).LinkTarget == victim).Should().BeTrue();
+    }
+
     [Test]
     public async Task ADamagedCheckpointFileIsRefusedWithAReason()
     {

@@ -51,4 +51,30 @@ public sealed class CliTests
             Directory.Delete(root, true);
         }
     }
+
+    [Test]
+    public async Task ACheckpointFileThatIsADirectoryIsRefusedBeforeAnythingIsWritten()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "spool-cli-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var src = Path.Combine(root, "src");
+            Directory.CreateDirectory(src);
+            await File.WriteAllTextAsync(Path.Combine(src, "a.txt"), "alpha");
+            var drive = Path.Combine(root, "drive");
+            var checkpoints = Path.Combine(root, "checkpoints");
+            Directory.CreateDirectory(checkpoints);
+
+            var create = await SpoolAgentProcess.RunAsync("backup", "create", "--source", src, "--drive", drive, "--checkpoint-file", checkpoints);
+
+            create.Code.Should().Be(1);
+            create.Stderr.Should().StartWith("error:").And.Contain("is not a regular file");
+            Directory.Exists(checkpoints).Should().BeTrue();
+            (Directory.Exists(drive) ? Directory.GetFiles(drive, "*.tape", SearchOption.AllDirectories) : []).Should().BeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
 }

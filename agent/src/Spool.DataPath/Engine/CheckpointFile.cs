@@ -18,11 +18,17 @@ public sealed class CheckpointFile
     private readonly string directory;
     private bool swapsDurable;
 
+    /// <exception cref="IOException">Either name exists and is not a regular file.</exception>
     public CheckpointFile(string path)
     {
         this.path = Path.GetFullPath(path);
         scratch = this.path + ".tmp";
         directory = Path.GetDirectoryName(this.path)!;
+
+        // Swapping would move a directory or a link found under either name, and writing the scratch file would follow
+        // a link to whatever it points at; only regular files, the ones an earlier store left, are used.
+        RequireRegularFileOrNothing(this.path);
+        RequireRegularFileOrNothing(scratch);
     }
 
     public void Store(Checkpoint checkpoint)
@@ -49,6 +55,21 @@ public sealed class CheckpointFile
         }
 
         Posix.FsyncDirectory(directory);
+    }
+
+    private static void RequireRegularFileOrNothing(string name)
+    {
+        if (Posix.TryLstat(name, out var stat, out var errno))
+        {
+            if (!stat.IsRegular)
+            {
+                throw new IOException($"checkpoint file {name}: exists and is not a regular file");
+            }
+        }
+        else if (errno != Posix.Enoent)
+        {
+            throw new IOException($"checkpoint file {name}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
     }
 
     /// <summary>Deletes the scratch file, once the backup stores no more checkpoints.</summary>
