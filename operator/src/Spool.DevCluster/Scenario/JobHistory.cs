@@ -172,7 +172,8 @@ public sealed class JobHistory : IAsyncDisposable
                 && ((v.Status.Progress?.Epoch == after.Epoch && v.Status.Progress.BytesDone > resume)
                     || v.Status.Checkpoint?.Epoch == after.Epoch
                     || v.Status.Report?.Epoch == after.Epoch));
-            result.Add(new Handover(before.Epoch, before.Node, after.Epoch, after.Node, after.Seen, streaming?.Seen, lastOld, resume, after.Status.ResumeFrom is null));
+            var checkpointExisted = all.Take(i).Any(v => v.Status.Checkpoint is not null);
+            result.Add(new Handover(before.Epoch, before.Node, after.Epoch, after.Node, after.Seen, streaming?.Seen, lastOld, resume, after.Status.ResumeFrom is null, checkpointExisted));
         }
 
         return result;
